@@ -1,0 +1,259 @@
+"""Money: budget lines (a document's annex rows) and subsidies granted under an instrument."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from programs.formats import format_money
+from programs.fuzzydates import FuzzyDateField
+from programs.models import Cited, Publishable, PublishableQuerySet, SlugManager
+
+
+class ContributionKind(models.TextChoices):
+    AMOUNT = "amount", _("bedrag")
+    PM = "pm", _("PM (pro memorie)")
+    EXTERNAL = "external", _("op kosten van derden")
+
+
+class Funder(models.TextChoices):
+    PROVINCE = "province", _("provincie")
+    EU = "eu", _("EU")
+    NATIONAL = "national", _("Rijk")
+    OTHER = "other", _("derden")
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sum of the amount lines, and the PM and external lines counted, never summed."""
+
+    amount: Decimal
+    pm_count: int
+    external_count: int
+
+    @property
+    def label(self):
+        """`€ 77,57 mln + 6 × PM`: the PM lines are always in sight."""
+        parts = [format_money(self.amount)]
+        if self.pm_count:
+            parts.append(f"{self.pm_count} × PM")
+        return " + ".join(parts)
+
+
+class BudgetLineQuerySet(PublishableQuerySet):
+    published_via = ("document", "program")
+
+    def for_overview(self, document):
+        """The document's annex rows in the document's order, with what a row shows."""
+        return self.filter(document=document).select_related("program").order_by("position")
+
+    def totals(self):
+        """One aggregate query: the sum of amounts and the count of PM and external lines."""
+        figures = self.aggregate(
+            amount=Coalesce(
+                Sum("amount", filter=Q(contribution_kind=ContributionKind.AMOUNT)),
+                Decimal("0.00"),
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            ),
+            pm_count=Count("pk", filter=Q(contribution_kind=ContributionKind.PM)),
+            external_count=Count("pk", filter=Q(contribution_kind=ContributionKind.EXTERNAL)),
+        )
+        return Totals(**figures)
+
+
+class BudgetLineManager(models.Manager):
+    def get_by_natural_key(self, document, position):
+        return self.get(document__slug=document, position=position)
+
+
+class BudgetLine(Publishable):
+    """A contribution to a program, as one row of a document's annex: an amount, PM or external."""
+
+    document = models.ForeignKey(
+        "programs.Document",
+        verbose_name=_("document"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    position = models.PositiveSmallIntegerField(_("rij"), help_text=_("Volgorde in het document."))
+    label = models.CharField(
+        _("omschrijving"), max_length=300, help_text=_("Zoals de rij in het document heet.")
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    contribution_kind = models.CharField(
+        _("soort bijdrage"), max_length=10, choices=ContributionKind.choices
+    )
+    amount = models.DecimalField(
+        _("bedrag (euro)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In euro's; alleen bij soort 'bedrag'. Leeg bij PM of op kosten van derden."),
+    )
+    funder = models.CharField(
+        _("financier"), max_length=10, choices=Funder.choices, default=Funder.PROVINCE
+    )
+    start = FuzzyDateField(_("periode vanaf"), blank=True)
+    end = FuzzyDateField(_("periode tot"), blank=True)
+    source_locator = models.CharField(_("vindplaats"), max_length=200, blank=True)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    objects = BudgetLineManager.from_queryset(BudgetLineQuerySet)()
+
+    class Meta:
+        ordering = ["document", "position"]
+        verbose_name = _("begrotingspost")
+        verbose_name_plural = _("begrotingsposten")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="unique_annex_position"),
+            models.CheckConstraint(
+                condition=(
+                    Q(contribution_kind=ContributionKind.AMOUNT, amount__isnull=False, amount__gte=0)
+                    | (
+                        Q(contribution_kind__in=[ContributionKind.PM, ContributionKind.EXTERNAL])
+                        & Q(amount__isnull=True)
+                    )
+                ),
+                name="budget_line_amount_matches_kind",
+                violation_error_message=_(
+                    "Een bedrag is verplicht (en niet negatief) bij soort 'bedrag' en "
+                    "niet toegestaan bij PM of op kosten van derden."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.contribution_label}"
+
+    def natural_key(self):
+        return (self.document.slug, self.position)
+
+    natural_key.dependencies = ["programs.document", "programs.program"]
+
+    @property
+    def contribution_label(self):
+        """`€ 8,9 mln`, `PM` or `op kosten EU`."""
+        if self.contribution_kind == ContributionKind.AMOUNT:
+            return format_money(self.amount) if self.amount is not None else ""
+        if self.contribution_kind == ContributionKind.PM:
+            return "PM"
+        return _("op kosten %(funder)s") % {"funder": self.get_funder_display()}
+
+    @property
+    def citation(self):
+        return ", ".join(filter(None, [self.document.title, self.source_locator]))
+
+    def clean(self):
+        if self.contribution_kind == ContributionKind.AMOUNT:
+            if self.amount is None:
+                raise ValidationError({"amount": _("Vul een bedrag in, of kies PM.")})
+            if self.amount < 0:
+                raise ValidationError({"amount": _("Een bijdrage is niet negatief.")})
+        elif self.amount is not None:
+            raise ValidationError(
+                {"amount": _("Bij PM of op kosten van derden hoort geen bedrag.")}
+            )
+        if self.contribution_kind == ContributionKind.EXTERNAL and self.funder == Funder.PROVINCE:
+            raise ValidationError({"funder": _("Zeg wie betaalt als de provincie het niet doet.")})
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("Het einde ligt voor de start.")})
+
+
+class SubsidyQuerySet(PublishableQuerySet):
+    published_via = ("instrument", "recipient")
+
+
+class Subsidy(Publishable, Cited):
+    """A grant to an organisation under an instrument: granted (verleend) and settled (vastgesteld)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("aangevraagd")
+        GRANTED = "granted", _("verleend")
+        SETTLED = "settled", _("vastgesteld")
+        WITHDRAWN = "withdrawn", _("ingetrokken")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    instrument = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("regeling"),
+        on_delete=models.PROTECT,
+        related_name="subsidies",
+    )
+    recipient = models.ForeignKey(
+        "programs.Organisation",
+        verbose_name=_("ontvanger"),
+        on_delete=models.PROTECT,
+        related_name="subsidies",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    granted_amount = models.DecimalField(
+        _("verleend bedrag (euro)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leeg als de bron het bedrag niet noemt."),
+    )
+    settled_amount = models.DecimalField(
+        _("vastgesteld bedrag (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    project_volume = models.DecimalField(
+        _("projectvolume (euro)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    granted_on = FuzzyDateField(_("datum verlening"), blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    objects = SlugManager.from_queryset(SubsidyQuerySet)()
+
+    class Meta:
+        ordering = ["-granted_on_date", "slug"]
+        verbose_name = _("subsidie")
+        verbose_name_plural = _("subsidies")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (Q(granted_amount__isnull=True) | Q(granted_amount__gte=0))
+                    & (Q(settled_amount__isnull=True) | Q(settled_amount__gte=0))
+                    & (Q(project_volume__isnull=True) | Q(project_volume__gte=0))
+                ),
+                name="subsidy_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(settled_amount__isnull=True) | Q(status="settled"),
+                name="subsidy_settled_amount_only_when_settled",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient.name}: {self.instrument.name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def leverage(self):
+        """Project volume per euro of subsidy (hefboom), or None when either is unknown."""
+        subsidy = self.settled_amount if self.settled_amount is not None else self.granted_amount
+        if not subsidy or self.project_volume is None:
+            return None
+        return (self.project_volume / subsidy).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def clean(self):
+        for field in ("granted_amount", "settled_amount", "project_volume"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                raise ValidationError({field: _("Een bedrag is niet negatief.")})
+        if self.settled_amount is not None and self.status != self.Status.SETTLED:
+            raise ValidationError(
+                {"settled_amount": _("Een vastgesteld bedrag hoort bij status 'vastgesteld'.")}
+            )

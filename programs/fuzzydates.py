@@ -1,0 +1,253 @@
+"""Fuzzy dates: policy texts give periods ("medio 2016", "najaar 2015"), not days.
+
+A fuzzy date is the first day of its period plus a precision. The period's first day is
+what the database stores and sorts on; the precision says how wide the period is and how
+it is written in Dutch. `FuzzyDateField` declares the two columns on a model in one line.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("dag")
+    MONTH = "month", _("maand")
+    QUARTER = "quarter", _("kwartaal")
+    HALF_YEAR = "half_year", _("halfjaar")
+    SEASON = "season", _("seizoen")
+    EARLY = "early", _("begin (jan-apr)")
+    MID = "mid", _("medio (mei-aug)")
+    LATE = "late", _("eind (sep-dec)")
+    YEAR = "year", _("jaar")
+
+
+# Months a period covers, by the month it starts in (None: the month itself or the whole year).
+_MONTH_SPAN = {
+    Precision.DAY: 0,
+    Precision.MONTH: 1,
+    Precision.QUARTER: 3,
+    Precision.HALF_YEAR: 6,
+    Precision.SEASON: 3,
+    Precision.EARLY: 4,
+    Precision.MID: 4,
+    Precision.LATE: 4,
+    Precision.YEAR: 12,
+}
+_THIRD_START = {Precision.EARLY: 1, Precision.MID: 5, Precision.LATE: 9}
+_THIRD_WORD = {Precision.EARLY: _("begin"), Precision.MID: _("medio"), Precision.LATE: _("eind")}
+_SEASON_START = {3: _("voorjaar"), 6: _("zomer"), 9: _("najaar"), 12: _("winter")}
+
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+_MONTH_NUMBER = {name: number for number, name in enumerate(DUTCH_MONTHS, 1)}
+_MONTH_NUMBER.update({name[:3]: number for name, number in list(_MONTH_NUMBER.items())})
+_SEASON_NUMBER = {"voorjaar": 3, "lente": 3, "zomer": 6, "najaar": 9, "herfst": 9, "winter": 12}
+_THIRD_NUMBER = {
+    "begin": Precision.EARLY,
+    "medio": Precision.MID,
+    "half": Precision.MID,
+    "midden": Precision.MID,
+    "eind": Precision.LATE,
+    "einde": Precision.LATE,
+}
+_ORDINAL = {"1e": 1, "eerste": 1, "2e": 2, "tweede": 2, "3e": 3, "derde": 3, "4e": 4, "vierde": 4}
+
+FUZZY_DATE_HELP = _(
+    "Schrijf de datum zoals de beleidstekst hem geeft: '7 november 2014', 'april 2015', "
+    "'3e kwartaal 2015', '1e helft 2016', 'najaar 2015', 'begin 2016', 'medio 2016', "
+    "'eind 2014' of '2016'."
+)
+
+
+def _add_months(day, months):
+    month_index = day.month - 1 + months
+    return day.replace(year=day.year + month_index // 12, month=month_index % 12 + 1, day=1)
+
+
+@dataclass(frozen=True, order=True)
+class FuzzyDate:
+    """A period given the way policy texts give it; ordered by its first day."""
+
+    start: datetime.date
+    precision: str = Precision.DAY
+
+    def __post_init__(self):
+        if self.precision not in Precision.values:
+            raise ValueError(f"unknown precision {self.precision!r}")
+        if self.start != period_start(self.start, self.precision):
+            raise ValueError(f"{self.start} does not start a {self.precision} period")
+
+    @classmethod
+    def containing(cls, day, precision):
+        """The period of the given precision that contains `day`."""
+        return cls(period_start(day, precision), precision)
+
+    @property
+    def end(self):
+        """The last day of the period."""
+        if self.precision == Precision.DAY:
+            return self.start
+        return _add_months(self.start, _MONTH_SPAN[self.precision]) - datetime.timedelta(days=1)
+
+    def __str__(self):
+        start, precision = self.start, self.precision
+        if precision == Precision.DAY:
+            return date_format(start, "j F Y")
+        if precision == Precision.MONTH:
+            return date_format(start, "F Y")
+        if precision == Precision.QUARTER:
+            return _("%(n)se kwartaal %(year)s") % {"n": (start.month + 2) // 3, "year": start.year}
+        if precision == Precision.HALF_YEAR:
+            return _("%(n)se helft %(year)s") % {"n": 1 if start.month == 1 else 2, "year": start.year}
+        if precision == Precision.SEASON:
+            return f"{_SEASON_START[start.month]} {start.year}"
+        if precision in _THIRD_WORD:
+            return f"{_THIRD_WORD[precision]} {start.year}"
+        return str(start.year)
+
+    @classmethod
+    def parse(cls, text):
+        """Read a Dutch period ('medio 2016', '7 november 2014', '2016-03-01'); ValueError if unclear."""
+        words = re.sub(r"\s+", " ", str(text).strip().lower())
+        if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", words):
+            return cls(datetime.date(*map(int, match.groups())), Precision.DAY)
+        if match := re.fullmatch(r"(\d{1,2})[-/](\d{1,2})[-/](\d{4})", words):
+            day, month, year = map(int, match.groups())
+            return cls(datetime.date(year, month, day), Precision.DAY)
+        if match := re.fullmatch(r"(\d{1,2}) ([a-z]+)\.? (\d{4})", words):
+            month = _MONTH_NUMBER.get(match[2])
+            if month:
+                return cls(datetime.date(int(match[3]), month, int(match[1])), Precision.DAY)
+        if match := re.fullmatch(r"([a-z]+)\.? (\d{4})", words):
+            word, year = match[1], int(match[2])
+            if word in _MONTH_NUMBER:
+                return cls(datetime.date(year, _MONTH_NUMBER[word], 1), Precision.MONTH)
+            if word in _SEASON_NUMBER:
+                return cls(datetime.date(year, _SEASON_NUMBER[word], 1), Precision.SEASON)
+            if word in _THIRD_NUMBER:
+                precision = _THIRD_NUMBER[word]
+                return cls(datetime.date(year, _THIRD_START[precision], 1), precision)
+        if match := re.fullmatch(r"(?:q([1-4])|([a-z0-9]+) kwartaal) (\d{4})", words):
+            quarter = int(match[1]) if match[1] else _ORDINAL.get(match[2])
+            if quarter:
+                return cls(datetime.date(int(match[3]), 3 * quarter - 2, 1), Precision.QUARTER)
+        if match := re.fullmatch(r"(?:h([12])|([a-z0-9]+) (?:helft|halfjaar)) (\d{4})", words):
+            half = int(match[1]) if match[1] else _ORDINAL.get(match[2])
+            if half in (1, 2):
+                return cls(datetime.date(int(match[3]), 6 * half - 5, 1), Precision.HALF_YEAR)
+        if re.fullmatch(r"\d{4}", words):
+            return cls(datetime.date(int(words), 1, 1), Precision.YEAR)
+        raise ValueError(f"geen datum of periode: {text!r}")
+
+
+def period_start(day, precision):
+    """First day of the period of `precision` that contains `day`."""
+    if precision == Precision.DAY:
+        return day
+    if precision == Precision.MONTH:
+        return day.replace(day=1)
+    if precision == Precision.YEAR:
+        return datetime.date(day.year, 1, 1)
+    if precision in _THIRD_START:
+        return datetime.date(day.year, _THIRD_START[precision], 1)
+    if precision == Precision.SEASON:
+        # Winter runs December to February and carries the year of its December.
+        if day.month <= 2:
+            return datetime.date(day.year - 1, 12, 1)
+        return datetime.date(day.year, day.month - (day.month % 3), 1)
+    span = _MONTH_SPAN[precision]
+    return datetime.date(day.year, (day.month - 1) // span * span + 1, 1)
+
+
+def validate_period_start(day, precision):
+    """ValidationError unless `day` is the first day of its `precision` period."""
+    if day is None or not precision:
+        return
+    expected = period_start(day, precision)
+    if day != expected:
+        raise ValidationError(
+            _("%(day)s is niet de eerste dag van de periode; bedoeld is %(expected)s."),
+            params={"day": day.isoformat(), "expected": expected.isoformat()},
+        )
+
+
+class FuzzyDateField:
+    """Declares a fuzzy date on a model as two columns, `<name>_date` and `<name>_precision`.
+
+    The model attribute `<name>` reads and writes a `FuzzyDate` (or None). The columns are
+    real fields, so the database sorts and filters on `<name>_date`, and migrations see them
+    as ordinary fields. A `CheckConstraint` keeps the pair either both set or both empty.
+    """
+
+    def __init__(self, verbose_name, *, blank=False, help_text=FUZZY_DATE_HELP):
+        self.verbose_name = verbose_name
+        self.blank = blank
+        self.help_text = help_text
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        self.date_field = f"{name}_date"
+        self.precision_field = f"{name}_precision"
+        cls.add_to_class(
+            self.date_field,
+            models.DateField(self.verbose_name, null=self.blank, blank=self.blank, editable=False),
+        )
+        cls.add_to_class(
+            self.precision_field,
+            models.CharField(
+                _("%(name)s (precisie)") % {"name": self.verbose_name},
+                max_length=10,
+                choices=Precision.choices,
+                blank=True,
+                editable=False,
+            ),
+        )
+        cls._meta.fuzzy_dates = [*getattr(cls._meta, "fuzzy_dates", []), self]
+        cls._meta.constraints = [*cls._meta.constraints, self._constraint(cls._meta.model_name)]
+        # Migrations read constraints only from models whose Meta declares them.
+        cls._meta.original_attrs["constraints"] = cls._meta.constraints
+        setattr(cls, name, self)
+
+    def _constraint(self, model_name):
+        # The date and its precision are set together (or, when blank, both empty).
+        both = models.Q(**{f"{self.date_field}__isnull": False}) & ~models.Q(
+            **{self.precision_field: ""}
+        )
+        neither = models.Q(**{f"{self.date_field}__isnull": True, self.precision_field: ""})
+        return models.CheckConstraint(
+            condition=both | neither if self.blank else both,
+            name=f"{model_name}_{self.name}_fuzzy_date",
+        )
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        day = getattr(instance, self.date_field)
+        precision = getattr(instance, self.precision_field)
+        if day is None or not precision:
+            return None
+        return FuzzyDate.containing(day, precision)
+
+    def __set__(self, instance, value):
+        if isinstance(value, str):
+            value = FuzzyDate.parse(value) if value.strip() else None
+        setattr(instance, self.date_field, value.start if value else None)
+        setattr(instance, self.precision_field, value.precision if value else "")
