@@ -47,9 +47,12 @@ class Totals:
 class BudgetLineQuerySet(PublishableQuerySet):
     published_via = ("document", "program")
 
-    def for_overview(self, document):
-        """The document's annex rows in the document's order, with what a row shows."""
-        return self.filter(document=document).select_related("program").order_by("position")
+    def get_by_public_id(self, public_id):
+        """`sterke-maakindustrie-2015-1`; DoesNotExist for anything else."""
+        document, _sep, position = str(public_id).rpartition("-")
+        if not document or not position.isdigit():
+            raise self.model.DoesNotExist(f"no budget line {public_id!r}")
+        return self.get(document__slug=document, position=int(position))
 
     def totals(self):
         """One aggregate query: the sum of amounts and the count of PM and external lines."""
@@ -118,7 +121,11 @@ class BudgetLine(Publishable):
             models.UniqueConstraint(fields=["document", "position"], name="unique_annex_position"),
             models.CheckConstraint(
                 condition=(
-                    Q(contribution_kind=ContributionKind.AMOUNT, amount__isnull=False, amount__gte=0)
+                    Q(
+                        contribution_kind=ContributionKind.AMOUNT,
+                        amount__isnull=False,
+                        amount__gte=0,
+                    )
                     | (
                         Q(contribution_kind__in=[ContributionKind.PM, ContributionKind.EXTERNAL])
                         & Q(amount__isnull=True)
@@ -139,6 +146,11 @@ class BudgetLine(Publishable):
         return (self.document.slug, self.position)
 
     natural_key.dependencies = ["programs.document", "programs.program"]
+
+    @property
+    def public_id(self):
+        """`sterke-maakindustrie-2015-1`: the document and the row."""
+        return f"{self.document.slug}-{self.position}"
 
     @property
     def contribution_label(self):
@@ -174,7 +186,7 @@ class SubsidyQuerySet(PublishableQuerySet):
 
 
 class Subsidy(Publishable, Cited):
-    """A grant to an organisation under an instrument: granted (verleend) and settled (vastgesteld)."""
+    """A grant to an organisation under instrument: granted (verleend) and settled (vastgesteld)."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("aangevraagd")
@@ -241,6 +253,15 @@ class Subsidy(Publishable, Cited):
         return (self.slug,)
 
     @property
+    def granted_label(self):
+        """`€ 0,05 mln`, or '' when the source gives no amount."""
+        return format_money(self.granted_amount) if self.granted_amount is not None else ""
+
+    @property
+    def volume_label(self):
+        return format_money(self.project_volume) if self.project_volume is not None else ""
+
+    @property
     def leverage(self):
         """Project volume per euro of subsidy (hefboom), or None when either is unknown."""
         subsidy = self.settled_amount if self.settled_amount is not None else self.granted_amount
@@ -257,3 +278,19 @@ class Subsidy(Publishable, Cited):
             raise ValidationError(
                 {"settled_amount": _("Een vastgesteld bedrag hoort bij status 'vastgesteld'.")}
             )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A document's annex as the document shows it: its rows in order and their totals."""
+
+    document: object
+    rows: list
+    totals: Totals
+
+
+def document_overview(document, user):
+    """The one computation behind the memo's page, its API overview and its admin page."""
+    lines = BudgetLine.objects.visible_to(user).filter(document=document)
+    rows = lines.select_related("program").order_by("position")
+    return Overview(document, list(rows), lines.totals())

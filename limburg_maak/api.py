@@ -23,12 +23,20 @@ def _invalid_params(detail, prefix=""):
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
             for item in detail:
-                yield {"name": prefix or "nonFieldErrors", "code": getattr(item, "code", "invalid"), "reason": str(item)}
+                yield {
+                    "name": prefix or "nonFieldErrors",
+                    "code": getattr(item, "code", "invalid"),
+                    "reason": str(item),
+                }
         else:
             for index, item in enumerate(detail):
                 yield from _invalid_params(item, f"{prefix}.{index}")
     else:
-        yield {"name": prefix or "nonFieldErrors", "code": getattr(detail, "code", "invalid"), "reason": str(detail)}
+        yield {
+            "name": prefix or "nonFieldErrors",
+            "code": getattr(detail, "code", "invalid"),
+            "reason": str(detail),
+        }
 
 
 def problem_exception_handler(exc, context):
@@ -39,7 +47,8 @@ def problem_exception_handler(exc, context):
     request = context["request"]
     problem = {
         "type": "about:blank",
-        "title": status.HTTP_400_BAD_REQUEST == response.status_code and "Ongeldige invoer" or response.status_text,
+        "title": (response.status_code == status.HTTP_400_BAD_REQUEST and "Ongeldige invoer")
+        or response.status_text,
         "status": response.status_code,
         "instance": request.get_full_path(),
     }
@@ -47,7 +56,11 @@ def problem_exception_handler(exc, context):
         problem["detail"] = "Een of meer parameters of velden zijn ongeldig."
         problem["invalidParams"] = list(_invalid_params(exc.detail))
     else:
-        problem["detail"] = str(response.data.get("detail", response.status_text)) if isinstance(response.data, dict) else response.status_text
+        problem["detail"] = (
+            str(response.data.get("detail", response.status_text))
+            if isinstance(response.data, dict)
+            else response.status_text
+        )
     response.data = problem
     response.content_type = PROBLEM_JSON
     return response

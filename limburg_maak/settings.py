@@ -1,4 +1,4 @@
-"""One settings module, configured from the environment (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS)."""
+"""Settings, read from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS."""
 
 import os
 from pathlib import Path
@@ -113,7 +113,9 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
     "DEFAULT_PAGINATION_CLASS": "limburg_maak.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -140,7 +142,21 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "programs.models.Document.Kind",
+        "OrganisationKindEnum": "programs.models.Organisation.Kind",
+        "ProgramKindEnum": "programs.models.Program.Kind",
+        "ProgramStatusEnum": "programs.models.Program.Status",
+        "CommitmentKindEnum": "programs.models.Commitment.Kind",
+        "CommitmentStatusEnum": "programs.models.Commitment.Status",
+        "VoteOutcomeEnum": "programs.models.Commitment.VoteOutcome",
+        "ActionStatusEnum": "programs.models.Action.Status",
+        "OrganisationRoleEnum": "programs.models.ProgramOrganisation.Role",
+        "SubsidyStatusEnum": "budgets.models.Subsidy.Status",
+        "ContributionKindEnum": "budgets.models.ContributionKind",
+        "FunderEnum": "budgets.models.Funder",
+        "PrecisionEnum": "programs.fuzzydates.Precision",
+    },
 }
 
 LOGGING = {
@@ -149,3 +165,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The API answers at `/api/v1` and `/api/v1/...` without trailing slashes (ADR), which needs
+# routes that begin with a slash inside the `api/v1` include.
+SILENCED_SYSTEM_CHECKS = ["urls.W002"]

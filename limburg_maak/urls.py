@@ -1,4 +1,41 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework.routers import DefaultRouter
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from budgets import views as budget_views
+from programs import views as program_views
+
+# ADR: no trailing slashes, the API root included (`/api/v1`, not `/api/v1/`).
+router = DefaultRouter(trailing_slash=False)
+router.include_root_view = False
+router.register("documents", budget_views.DocumentWithOverviewViewSet, basename="document")
+router.register("programs", program_views.ProgramViewSet, basename="program")
+router.register("budget-lines", budget_views.BudgetLineViewSet, basename="budget-line")
+router.register("subsidies", budget_views.SubsidyViewSet, basename="subsidy")
+router.register("commitments", program_views.CommitmentViewSet, basename="commitment")
+router.register("organisations", program_views.OrganisationViewSet, basename="organisation")
+router.register("themes", program_views.ThemeViewSet, basename="theme")
+router.register("actions", program_views.ActionViewSet, basename="action")
+router.register("indicators", program_views.IndicatorViewSet, basename="indicator")
+
+api_v1 = [
+    path("", router.get_api_root_view(), name="api-root"),
+    path("/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("/", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", budget_views.home, name="home"),
+    path("documenten/<slug:slug>", budget_views.document_detail, name="document-detail"),
+    path("programmas", budget_views.program_list, name="program-list"),
+    path("programmas/<slug:slug>", budget_views.program_detail, name="program-detail"),
+    path("organisaties/<slug:slug>", budget_views.organisation_detail, name="organisation-detail"),
+    path("toezeggingen", program_views.commitment_list, name="commitment-list"),
+    path(
+        "toezeggingen/<slug:public_id>", program_views.commitment_detail, name="commitment-detail"
+    ),
+    path("api/v1", include((api_v1, "api"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

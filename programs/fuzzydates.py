@@ -116,7 +116,10 @@ class FuzzyDate:
         if precision == Precision.QUARTER:
             return _("%(n)se kwartaal %(year)s") % {"n": (start.month + 2) // 3, "year": start.year}
         if precision == Precision.HALF_YEAR:
-            return _("%(n)se helft %(year)s") % {"n": 1 if start.month == 1 else 2, "year": start.year}
+            return _("%(n)se helft %(year)s") % {
+                "n": 1 if start.month == 1 else 2,
+                "year": start.year,
+            }
         if precision == Precision.SEASON:
             return f"{_SEASON_START[start.month]} {start.year}"
         if precision in _THIRD_WORD:
@@ -125,7 +128,7 @@ class FuzzyDate:
 
     @classmethod
     def parse(cls, text):
-        """Read a Dutch period ('medio 2016', '7 november 2014', '2016-03-01'); ValueError if unclear."""
+        """Read a Dutch period: 'medio 2016', '7 november 2014', '2016-03-01'; else ValueError."""
         words = re.sub(r"\s+", " ", str(text).strip().lower())
         if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", words):
             return cls(datetime.date(*map(int, match.groups())), Precision.DAY)
@@ -189,10 +192,11 @@ def validate_period_start(day, precision):
         )
 
 
-class FuzzyDateField:
+class FuzzyDateField(property):
     """Declares a fuzzy date on a model as two columns, `<name>_date` and `<name>_precision`.
 
-    The model attribute `<name>` reads and writes a `FuzzyDate` (or None). The columns are
+    The model attribute `<name>` reads and writes a `FuzzyDate`, a Dutch text ('medio 2016')
+    or None; being a property, it is accepted by the model constructor too. The columns are
     real fields, so the database sorts and filters on `<name>_date`, and migrations see them
     as ordinary fields. A `CheckConstraint` keeps the pair either both set or both empty.
     """

@@ -15,6 +15,11 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("gepubliceerd")
 
 
+def can_read_concepts(user):
+    """Staff read concept records; the public, anonymous or not, reads published ones."""
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
 class PublishableQuerySet(models.QuerySet):
     """Who sees what: editors see concept records, everyone else published ones only."""
 
@@ -29,7 +34,7 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The records `user` may read: all for staff, published ones for anyone else."""
-        if user is not None and user.is_active and user.is_staff:
+        if can_read_concepts(user):
             return self.all()
         return self.published()
 
@@ -57,6 +62,10 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
+
+    def is_visible_to(self, user):
+        """The same rule as `PublishableQuerySet.visible_to`, for a record already loaded."""
+        return self.is_published or can_read_concepts(user)
 
 
 class Cited(models.Model):
@@ -125,11 +134,11 @@ class Document(Publishable):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("document-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Theme(Publishable):
@@ -190,15 +199,15 @@ class Organisation(Publishable, Cited):
     def __str__(self):
         return f"{self.name} ({self.place})" if self.place else self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("organisation-detail", args=[self.slug])
 
+    def natural_key(self):
+        return (self.slug,)
+
 
 class BudgetProgram(Publishable):
-    """A programme of the provincial budget (programmabegroting), e.g. 'Economie en werkgelegenheid'."""
+    """A programme of the provincial budget (programmabegroting): 'Economie en werkgelegenheid'."""
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("naam"), max_length=200)
@@ -316,17 +325,19 @@ class Program(Publishable, Cited):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("program-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("Een programma kan geen onderdeel van zichzelf zijn.")})
+                raise ValidationError(
+                    {"parent": _("Een programma kan geen onderdeel van zichzelf zijn.")}
+                )
             ancestor = ancestor.parent
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("Het einde ligt voor de start.")})
@@ -507,15 +518,15 @@ class Commitment(Publishable, Cited):
     def __str__(self):
         return f"{self.get_kind_display().capitalize()} {self.number}: {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("commitment-detail", args=[self.public_id])
+
     @property
     def public_id(self):
         return f"{self.kind}-{self.number}"
 
     def natural_key(self):
         return (self.kind, self.number)
-
-    def get_absolute_url(self):
-        return reverse("commitment-detail", args=[self.public_id])
 
     def clean(self):
         if self.kind != self.Kind.MOTION and self.vote_outcome:
@@ -598,7 +609,9 @@ class Indicator(Publishable, Cited):
         help_text=_("Zoals de bron het zegt: 'ruim', 'circa', 'ca.'"),
     )
     value = models.DecimalField(_("waarde"), max_digits=18, decimal_places=2)
-    unit = models.CharField(_("eenheid"), max_length=50, help_text=_("Bijv. 'vestigingen', '%', 'EUR'."))
+    unit = models.CharField(
+        _("eenheid"), max_length=50, help_text=_("Bijv. 'vestigingen', '%', 'EUR'.")
+    )
     reference = FuzzyDateField(_("peildatum"), blank=True)
     program = models.ForeignKey(
         Program,

@@ -1,0 +1,150 @@
+"""Read API for budget lines, subsidies and the annex overview; the public pages that show money.
+
+Pages that combine policy and money (a document with its annex, a program with its budget lines
+and subsidies) live here because `budgets` may use `programs`, never the reverse.
+"""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
+from programs.views import (
+    DocumentViewSet,
+    PublicIdLookupMixin,
+    PublicReadViewSet,
+    public_id_parameter,
+)
+
+from . import filters, serializers
+from .models import BudgetLine, Subsidy, document_overview
+
+
+@public_id_parameter("sterke-maakindustrie-2015-1")
+class BudgetLineViewSet(PublicIdLookupMixin, PublicReadViewSet):
+    model = BudgetLine
+    serializer_class = serializers.BudgetLineSerializer
+    filterset_class = filters.BudgetLineFilter
+    search_fields = ["label", "program__name", "note"]
+
+    def get_queryset(self):
+        return self.visible().select_related("document", "program")
+
+
+class SubsidyViewSet(PublicReadViewSet):
+    model = Subsidy
+    serializer_class = serializers.SubsidySerializer
+    filterset_class = filters.SubsidyFilter
+    search_fields = ["slug", "description", "recipient__name", "instrument__name"]
+
+    def get_queryset(self):
+        return self.visible().select_related("instrument", "recipient", "source")
+
+
+class DocumentWithOverviewViewSet(DocumentViewSet):
+    @extend_schema(
+        summary="Het overzicht (bijlage) van een document",
+        description=(
+            "De begrotingsposten van het document in de volgorde van het document, met het "
+            "totaal: de som van de bedragen en het aantal PM-posten en posten op kosten van "
+            "derden, die worden geteld en nooit opgeteld."
+        ),
+        responses=serializers.OverviewSerializer,
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def overview(self, request, slug=None):
+        overview = document_overview(self.get_object(), request.user)
+        return Response(serializers.OverviewSerializer(overview, context={"request": request}).data)
+
+
+# Public pages
+
+
+def home(request):
+    user = request.user
+    lines = BudgetLine.objects.visible_to(user)
+    documents = Document.objects.visible_to(user).filter(pk__in=lines.values("document"))
+    context = {
+        "documents": [
+            (document, lines.filter(document=document).totals()) for document in documents
+        ],
+        "program_count": Program.objects.visible_to(user).count(),
+        "commitments": Commitment.objects.visible_to(user)
+        .values("status")
+        .annotate(count=Count("pk")),
+    }
+    return render(request, "home.html", context)
+
+
+def document_detail(request, slug):
+    user = request.user
+    document = get_object_or_404(
+        Document.objects.visible_to(user).select_related("issuer"), slug=slug
+    )
+    context = {
+        "document": document,
+        "overview": document_overview(document, user),
+        "commitments": Commitment.objects.visible_to(user).filter(fulfilled_by=document),
+        "indicators": Indicator.objects.visible_to(user)
+        .filter(source=document)
+        .select_related("program"),
+        "actions": Action.objects.visible_to(user)
+        .filter(source=document)
+        .select_related("owner", "program"),
+    }
+    return render(request, "budgets/document_detail.html", context)
+
+
+def program_list(request):
+    programs = (
+        Program.objects.visible_to(request.user)
+        .top_level()
+        .prefetch_related("children")
+        .select_related("program_line")
+    )
+    return render(request, "budgets/program_list.html", {"programs": programs})
+
+
+def program_detail(request, slug):
+    user = request.user
+    program = get_object_or_404(
+        Program.objects.visible_to(user).select_related(
+            "parent", "program_line__budget_program", "source"
+        ),
+        slug=slug,
+    )
+    budget_lines = (
+        BudgetLine.objects.visible_to(user).filter(program=program).select_related("document")
+    )
+    context = {
+        "program": program,
+        "parent": program.parent if program.parent and program.parent.is_visible_to(user) else None,
+        "children": program.children.visible_to(user),
+        "budget_lines": budget_lines,
+        "totals": budget_lines.totals(),
+        "subsidies": Subsidy.objects.visible_to(user)
+        .filter(instrument=program)
+        .select_related("recipient"),
+        "indicators": program.indicators.visible_to(user),
+        "roles": program.roles.visible_to(user).select_related("organisation"),
+        "themes": program.themes.visible_to(user),
+        "commitments": program.commitments.visible_to(user),
+        "actions": program.actions.visible_to(user),
+    }
+    return render(request, "budgets/program_detail.html", context)
+
+
+def organisation_detail(request, slug):
+    user = request.user
+    organisation = get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
+    context = {
+        "organisation": organisation,
+        "roles": organisation.roles.visible_to(user).select_related("program"),
+        "subsidies": Subsidy.objects.visible_to(user)
+        .filter(recipient=organisation)
+        .select_related("instrument"),
+    }
+    return render(request, "budgets/organisation_detail.html", context)

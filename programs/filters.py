@@ -1,0 +1,115 @@
+"""API filters: query keys in lowerCamelCase, related records by their public identifier."""
+
+import django_filters as filters
+
+from .models import (
+    Action,
+    Commitment,
+    Document,
+    Indicator,
+    Organisation,
+    Program,
+    ProgramLine,
+    Theme,
+)
+
+
+def visible(model):
+    """Choices for a related-record filter: only what the requesting user may see."""
+
+    def queryset(request):
+        return model.objects.visible_to(getattr(request, "user", None))
+
+    return queryset
+
+
+def related(model, field_name, to_field_name="slug", **kwargs):
+    """Filter on a related record by its slug; an unknown slug is a 400, not an empty list."""
+    return filters.ModelChoiceFilter(
+        field_name=field_name, to_field_name=to_field_name, queryset=visible(model), **kwargs
+    )
+
+
+class DocumentFilter(filters.FilterSet):
+    issuer = related(Organisation, "issuer")
+    ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "date")))
+
+    class Meta:
+        model = Document
+        fields = ["kind"]
+
+
+class ThemeFilter(filters.FilterSet):
+    ordering = filters.OrderingFilter(fields=(("name", "name"),))
+
+    class Meta:
+        model = Theme
+        fields = []
+
+
+class OrganisationFilter(filters.FilterSet):
+    parent = related(Organisation, "parent")
+    program = related(Program, "programs", distinct=True)
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("place", "place")))
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "place"]
+
+
+class ProgramFilter(filters.FilterSet):
+    parent = related(Program, "parent")
+    programLine = related(ProgramLine, "program_line")
+    theme = related(Theme, "themes")
+    organisation = related(Organisation, "organisations", distinct=True)
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"))
+    )
+
+    class Meta:
+        model = Program
+        fields = ["kind", "status"]
+
+
+class CommitmentFilter(filters.FilterSet):
+    voteOutcome = filters.ChoiceFilter(
+        field_name="vote_outcome", choices=Commitment.VoteOutcome.choices
+    )
+    theme = related(Theme, "themes")
+    program = related(Program, "programs")
+    fulfilledBy = related(Document, "fulfilled_by")
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("number", "number"),
+            ("made_on_date", "madeOn"),
+            ("deadline_date", "deadline"),
+        )
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["kind", "status"]
+
+
+class ActionFilter(filters.FilterSet):
+    owner = related(Organisation, "owner")
+    program = related(Program, "program")
+    theme = related(Theme, "themes")
+    ordering = filters.OrderingFilter(fields=(("title", "title"), ("due_date", "due")))
+
+    class Meta:
+        model = Action
+        fields = ["status"]
+
+
+class IndicatorFilter(filters.FilterSet):
+    program = related(Program, "program")
+    theme = related(Theme, "themes")
+    source = related(Document, "source")
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("value", "value"), ("reference_date", "reference"))
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["unit"]

@@ -1,0 +1,66 @@
+"""Forms: a fuzzy date is edited as one text box that reads Dutch ('medio 2016')."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .fuzzydates import FuzzyDate
+
+
+class FuzzyDateFormField(forms.CharField):
+    def __init__(self, *, required=False, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "medio 2016"}))
+        super().__init__(required=required, **kwargs)
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, FuzzyDate) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return FuzzyDate.parse(text)
+        except ValueError:
+            raise ValidationError(
+                _("Onbekende datum of periode '%(text)s'. Bijvoorbeeld: 'medio 2016'."),
+                code="invalid",
+                params={"text": text},
+            ) from None
+
+    def has_changed(self, initial, data):
+        initial = initial if isinstance(initial, FuzzyDate) else None
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
+class FuzzyDateModelForm(forms.ModelForm):
+    """Fills its fuzzy-date text fields from the instance and writes them back before validation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
+            if fuzzy.name in self.fields and fuzzy.name not in self.initial:
+                self.initial[fuzzy.name] = getattr(self.instance, fuzzy.name)
+
+    def _post_clean(self):
+        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
+            if fuzzy.name in self.cleaned_data:
+                setattr(self.instance, fuzzy.name, self.cleaned_data[fuzzy.name])
+        super()._post_clean()
+
+
+def fuzzy_date_form(model, base=forms.ModelForm):
+    """A subclass of `base` with one text field per fuzzy date of `model`."""
+    fuzzy_dates = getattr(model._meta, "fuzzy_dates", [])
+    if not fuzzy_dates:
+        return base
+    declared = {
+        fuzzy.name: FuzzyDateFormField(
+            label=fuzzy.verbose_name, help_text=fuzzy.help_text, required=not fuzzy.blank
+        )
+        for fuzzy in fuzzy_dates
+    }
+    return type(f"{model.__name__}Form", (FuzzyDateModelForm, base), declared)

@@ -1,0 +1,258 @@
+"""Read API representations. JSON keys become lowerCamelCase in the renderer."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .fuzzydates import Precision
+from .models import (
+    Action,
+    Commitment,
+    Document,
+    Indicator,
+    Organisation,
+    Program,
+    ProgramLine,
+    ProgramOrganisation,
+    Theme,
+)
+
+
+class FuzzyDateSchema(serializers.Serializer):
+    start = serializers.DateField(help_text="Eerste dag van de periode.")
+    end = serializers.DateField(help_text="Laatste dag van de periode.")
+    precision = serializers.ChoiceField(choices=Precision.choices)
+    label = serializers.CharField(help_text="Zoals in het Nederlands geschreven: 'medio 2016'.")
+
+
+@extend_schema_field(FuzzyDateSchema(allow_null=True))
+class FuzzyDateSerializerField(serializers.Field):
+    """A fuzzy date as `{start, end, precision, label}`, or null when unknown."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        # A missing fuzzy date is a value (null), not a missing attribute.
+        return getattr(instance, self.source)
+
+    def to_representation(self, value):
+        return {
+            "start": value.start.isoformat(),
+            "end": value.end.isoformat(),
+            "precision": value.precision,
+            "label": str(value),
+        }
+
+
+class VisibleRefSerializer(serializers.Serializer):
+    """A link to a related record; null when the reader may not see that record."""
+
+    def to_representation(self, instance):
+        user = getattr(self.context.get("request"), "user", None)
+        if not instance.is_visible_to(user):
+            return None
+        return super().to_representation(instance)
+
+
+class ThemeRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class DocumentRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class OrganisationRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class ProgramRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class PersonRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    party = serializers.CharField()
+
+
+class CommitmentRefSerializer(VisibleRefSerializer):
+    id = serializers.CharField(source="public_id")
+    title = serializers.CharField()
+
+
+class SourceSerializer(serializers.Serializer):
+    """Where a fact comes from: the document and the place in it."""
+
+    document = serializers.SlugField(source="source.slug")
+    locator = serializers.CharField(source="source_locator")
+
+    def get_attribute(self, instance):
+        user = getattr(self.context.get("request"), "user", None)
+        if instance.source_id and instance.source.is_visible_to(user):
+            return instance
+        return None
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "description"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    date = FuzzyDateSerializerField()
+    issuer = OrganisationRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Document
+        fields = ["slug", "title", "kind", "date", "issuer", "reference", "url", "summary"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = OrganisationRefSerializer(allow_null=True)
+    source = SourceSerializer(allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "abbreviation",
+            "kind",
+            "place",
+            "parent",
+            "description",
+            "website",
+            "source",
+        ]
+
+
+class ProgramLineSerializer(serializers.ModelSerializer):
+    budget_program = serializers.CharField(source="budget_program.name")
+
+    class Meta:
+        model = ProgramLine
+        fields = ["slug", "name", "budget_program"]
+
+
+class ProgramOrganisationSerializer(serializers.Serializer):
+    organisation = OrganisationRefSerializer()
+    role = serializers.ChoiceField(choices=ProgramOrganisation.Role.choices)
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    parent = ProgramRefSerializer(allow_null=True)
+    program_line = ProgramLineSerializer(allow_null=True)
+    start = FuzzyDateSerializerField()
+    end = FuzzyDateSerializerField()
+    themes = ThemeRefSerializer(many=True)
+    organisations = ProgramOrganisationSerializer(source="roles", many=True)
+    source = SourceSerializer(allow_null=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "parent",
+            "program_line",
+            "status",
+            "start",
+            "end",
+            "description",
+            "themes",
+            "organisations",
+            "source",
+        ]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    made_on = FuzzyDateSerializerField()
+    made_by = PersonRefSerializer(allow_null=True)
+    submitters = PersonRefSerializer(many=True)
+    deadline = FuzzyDateSerializerField()
+    fulfilled_by = DocumentRefSerializer(allow_null=True)
+    fulfilled_on = FuzzyDateSerializerField()
+    themes = ThemeRefSerializer(many=True)
+    programs = ProgramRefSerializer(many=True)
+    source = SourceSerializer(allow_null=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "title",
+            "text",
+            "made_on",
+            "meeting",
+            "made_by",
+            "made_by_role",
+            "submitters",
+            "vote_outcome",
+            "deadline",
+            "status",
+            "fulfilled_by",
+            "fulfilled_on",
+            "fulfilment",
+            "themes",
+            "programs",
+            "source",
+        ]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    owner = OrganisationRefSerializer(allow_null=True)
+    due = FuzzyDateSerializerField()
+    program = ProgramRefSerializer(allow_null=True)
+    themes = ThemeRefSerializer(many=True)
+    commitments = CommitmentRefSerializer(many=True)
+    source = SourceSerializer(allow_null=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "owner",
+            "due",
+            "status",
+            "program",
+            "themes",
+            "commitments",
+            "source",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    display_value = serializers.CharField(read_only=True)
+    reference = FuzzyDateSerializerField()
+    program = ProgramRefSerializer(allow_null=True)
+    themes = ThemeRefSerializer(many=True)
+    source = SourceSerializer(allow_null=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "slug",
+            "name",
+            "qualifier",
+            "value",
+            "unit",
+            "display_value",
+            "reference",
+            "program",
+            "sector",
+            "themes",
+            "source",
+        ]

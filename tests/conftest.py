@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Pages render {% static %}; tests need no collected manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def memo(db):
+    """The memo's data, loaded the way `make run` loads it."""
+    call_command("load_memo", verbosity=0)
+    from programs.models import Document
+
+    return Document.objects.get(slug="sterke-maakindustrie-2015")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def staff_api(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    return client
