@@ -84,6 +84,7 @@ class ProgramFactory(PublishedFactory):
 
     class Meta:
         model = Program
+        skip_postgeneration_save = True
 
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):
