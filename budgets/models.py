@@ -161,10 +161,6 @@ class BudgetLine(Publishable):
             return "PM"
         return _("op kosten %(funder)s") % {"funder": self.get_funder_display()}
 
-    @property
-    def citation(self):
-        return ", ".join(filter(None, [self.document.title, self.source_locator]))
-
     def clean(self):
         if self.contribution_kind == ContributionKind.AMOUNT:
             if self.amount is None:

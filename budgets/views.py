@@ -4,7 +4,7 @@ Pages that combine policy and money (a document with its annex, a program with i
 and subsidies) live here because `budgets` may use `programs`, never the reverse.
 """
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -121,13 +121,14 @@ def program_detail(request, slug):
     )
     context = {
         "program": program,
+        "citation": program.citation_for(user),
         "parent": program.parent if program.parent and program.parent.is_visible_to(user) else None,
         "children": program.children.visible_to(user),
         "budget_lines": budget_lines,
         "totals": budget_lines.totals(),
         "subsidies": Subsidy.objects.visible_to(user)
-        .filter(instrument=program)
-        .select_related("recipient"),
+        .filter(Q(instrument=program) | Q(instrument__parent=program))
+        .select_related("recipient", "instrument"),
         "indicators": program.indicators.visible_to(user),
         "roles": program.roles.visible_to(user).select_related("organisation"),
         "themes": program.themes.visible_to(user),
@@ -142,6 +143,7 @@ def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
     context = {
         "organisation": organisation,
+        "citation": organisation.citation_for(user),
         "roles": organisation.roles.visible_to(user).select_related("program"),
         "subsidies": Subsidy.objects.visible_to(user)
         .filter(recipient=organisation)

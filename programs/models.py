@@ -89,10 +89,9 @@ class Cited(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def citation(self):
-        """'Een sterke maakindustrie in Limburg, §2 LimburgMakers' or '' when uncited."""
-        if not self.source_id:
+    def citation_for(self, user):
+        """'Een sterke maakindustrie in Limburg, §2 LimburgMakers'; '' when uncited or hidden."""
+        if not self.source_id or not self.source.is_visible_to(user):
             return ""
         return ", ".join(filter(None, [self.source.title, self.source_locator]))
 

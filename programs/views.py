@@ -188,6 +188,7 @@ def commitment_detail(request, public_id):
         raise Http404 from None
     context = {
         "commitment": commitment,
+        "citation": commitment.citation_for(user),
         "submitters": commitment.submitters.visible_to(user),
         "programs": commitment.programs.visible_to(user),
         "actions": commitment.actions.visible_to(user).select_related("owner"),

@@ -1,0 +1,93 @@
+"""The memo as public pages: its annex as the memo shows it, programs and commitments."""
+
+import html
+import re
+
+import pytest
+from django.utils.html import strip_tags
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(response.content.decode())))
+
+
+def test_start_page_says_what_this_is_and_links_onwards(client, memo):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="/documenten/sterke-maakindustrie-2015"' in body
+    assert 'href="/programmas"' in body
+    assert 'href="/toezeggingen"' in body
+    assert "€ 77,57 mln + 6 × PM" in text_of(response)
+
+
+def test_memo_page_shows_the_annex_in_order_with_its_total_row(client, memo):
+    response = client.get("/documenten/sterke-maakindustrie-2015")
+    assert response.status_code == 200
+    rows = [
+        (line.position, line.label, line.contribution_label)
+        for line in response.context["overview"].rows
+    ]
+    assert [position for position, *_ in rows] == list(range(1, 18))
+    assert rows[0] == (1, "Programma LimburgMakers", "€ 8,9 mln")
+    assert rows[1][2] == "op kosten EU"
+    assert rows[-1] == (17, "Hannover Messe deelname", "PM")
+    text = text_of(response)
+    assert "Totaal (1 post op kosten van derden) € 77,57 mln + 6 × PM" in text
+    positions = [text.index(label) for _, label, _ in rows]
+    assert positions == sorted(positions), "rows appear in the memo's order"
+
+
+def test_memo_page_shows_its_commitments_key_figures_and_actions(client, memo):
+    text = text_of(client.get("/documenten/sterke-maakindustrie-2015"))
+    assert "Toezegging 1887" in text
+    assert "Motie 615" in text
+    assert "ruim 47.000 werkzame personen" in text
+    assert "€ 3,2 mln" in text
+    assert "najaar 2015" in text
+
+
+def test_program_page_shows_money_parts_and_source(client, memo):
+    response = client.get("/programmas/limburgmakers")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "medio 2013 – medio 2016" in text
+    assert "€ 8,9 mln" in text
+    assert "KennisCheque" in text
+    assert "Hotraco Group BV" in text
+    assert "LIOF" in text
+    assert "Een sterke maakindustrie in Limburg" in text
+
+
+def test_program_list_and_organisation_page_answer(client, memo):
+    assert "Programma LimburgMakers" in text_of(client.get("/programmas"))
+    response = client.get("/organisaties/hotraco-group")
+    assert response.status_code == 200
+    assert "Horst" in text_of(response)
+
+
+def test_commitment_pages_show_status_and_fulfilment(client, memo):
+    text = text_of(client.get("/toezeggingen"))
+    assert "Toezegging 1886" in text or "toezegging 1886" in text
+    response = client.get("/toezeggingen/motie-615")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Heemels" in text
+    assert "aangenomen" in text
+    assert "Een sterke maakindustrie in Limburg" in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/documenten/bestaat-niet",
+        "/programmas/bestaat-niet",
+        "/organisaties/bestaat-niet",
+        "/toezeggingen/motie-9999",
+        "/toezeggingen/geen-soort-1",
+    ],
+)
+def test_unknown_records_are_404(client, memo, path):
+    assert client.get(path).status_code == 404
