@@ -1,7 +1,9 @@
 """Shared API plumbing: pagination, problem+json errors and the API-Version header."""
 
 from django.conf import settings
-from rest_framework import status
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler
@@ -44,23 +46,17 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    request = context["request"]
     problem = {
         "type": "about:blank",
-        "title": (response.status_code == status.HTTP_400_BAD_REQUEST and "Ongeldige invoer")
-        or response.status_text,
+        "title": response.status_text,
         "status": response.status_code,
-        "instance": request.get_full_path(),
+        "instance": context["request"].get_full_path(),
     }
     if isinstance(exc, ValidationError):
         problem["detail"] = "Een of meer parameters of velden zijn ongeldig."
         problem["invalidParams"] = list(_invalid_params(exc.detail))
     else:
-        problem["detail"] = (
-            str(response.data.get("detail", response.status_text))
-            if isinstance(response.data, dict)
-            else response.status_text
-        )
+        problem["detail"] = str(getattr(exc, "detail", response.status_text))
     response.data = problem
     response.content_type = PROBLEM_JSON
     return response
@@ -77,3 +73,31 @@ class ApiVersionMiddleware:
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.API_VERSION
         return response
+
+
+def not_found(request, exception=None):
+    """Django's own 404: problem+json under /api/ (a trailing slash, an unknown resource)."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    problem = {
+        "type": "about:blank",
+        "title": "Niet gevonden",
+        "status": 404,
+        "detail": "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep.",
+        "instance": request.get_full_path(),
+    }
+    return JsonResponse(problem, status=404, content_type=PROBLEM_JSON)
+
+
+def server_error(request):
+    """Django's own 500: problem+json under /api/."""
+    if not request.path.startswith("/api/"):
+        return django_server_error(request)
+    problem = {
+        "type": "about:blank",
+        "title": "Interne fout",
+        "status": 500,
+        "detail": "Er ging iets mis aan onze kant; de fout is gelogd.",
+        "instance": request.get_full_path(),
+    }
+    return JsonResponse(problem, status=500, content_type=PROBLEM_JSON)

@@ -39,3 +39,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler404 = "limburg_maak.api.not_found"
+handler500 = "limburg_maak.api.server_error"

@@ -42,8 +42,18 @@ class FuzzyDateModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
-            if fuzzy.name in self.fields and fuzzy.name not in self.initial:
+            if not self._wants(fuzzy.name):
+                # Declared fields are always on a ModelForm; one the form does not show must
+                # not clear the stored date when the form is saved.
+                self.fields.pop(fuzzy.name, None)
+            elif fuzzy.name not in self.initial:
                 self.initial[fuzzy.name] = getattr(self.instance, fuzzy.name)
+
+    def _wants(self, name):
+        fields, exclude = self._meta.fields, self._meta.exclude or ()
+        if fields not in (None, forms.ALL_FIELDS) and name not in fields:
+            return False
+        return name not in exclude
 
     def _post_clean(self):
         for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
