@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from programs.admin import FuzzyDateAdminMixin, ProgramAdmin, PublishableAdmin, fuzzy_column
+from programs.admin import (
+    DocumentAdmin,
+    FuzzyDateAdminMixin,
+    ProgramAdmin,
+    PublishableAdmin,
+    fuzzy_column,
+)
 from programs.formats import format_money
-from programs.models import Program
+from programs.models import Document, Program
 
-from .models import BudgetLine, Subsidy
+from .models import BudgetLine, Subsidy, document_overview
 
 
 def money_column(field, description):
@@ -99,11 +105,26 @@ class SubsidyInline(FuzzyDateAdminMixin, admin.TabularInline):
     ]
 
 
-# Budget lines and subsidies are edited on their program; budgets may extend the programs
-# admin, never the reverse.
+# Budget lines and subsidies are edited on their program, and a document shows its annex;
+# budgets may extend the programs admin, never the reverse.
 admin.site.unregister(Program)
+admin.site.unregister(Document)
 
 
 @admin.register(Program)
 class ProgramWithMoneyAdmin(ProgramAdmin):
     inlines = [*ProgramAdmin.inlines, BudgetLineInline, SubsidyInline]
+
+
+@admin.register(Document)
+class DocumentWithAnnexAdmin(DocumentAdmin):
+    change_form_template = "admin/budgets/document_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        document = self.get_object(request, object_id)
+        if document is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "overview": document_overview(document, request.user),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -42,6 +43,8 @@ def fuzzy_column(name, description):
 
 class PublishableAdmin(FuzzyDateAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
+    # Links typed without a scheme are https, as Django 6 will assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), "publication_status"]

@@ -91,3 +91,10 @@ def test_commitment_pages_show_status_and_fulfilment(client, memo):
 )
 def test_unknown_records_are_404(client, memo, path):
     assert client.get(path).status_code == 404
+
+
+def test_admin_document_page_shows_the_same_annex_and_total(admin_client, memo):
+    response = admin_client.get(f"/admin/programs/document/{memo.pk}/change/")
+    assert response.status_code == 200
+    assert [line.position for line in response.context["overview"].rows] == list(range(1, 18))
+    assert "€ 77,57 mln + 6 × PM" in text_of(response)
