@@ -1,6 +1,8 @@
 """API filters: query keys in lowerCamelCase, related records by their public identifier."""
 
 import django_filters as filters
+from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import (
     Action,
@@ -8,6 +10,7 @@ from .models import (
     Document,
     Indicator,
     Organisation,
+    Person,
     Program,
     ProgramLine,
     Theme,
@@ -30,6 +33,24 @@ def related(model, field_name, to_field_name="slug", **kwargs):
     )
 
 
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """Chooses a record by its composed public id (`toezegging-1886`)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get_by_public_id(value)
+        except self.queryset.model.DoesNotExist:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class PublicIdFilter(filters.ModelChoiceFilter):
+    field_class = PublicIdChoiceField
+
+
 class DocumentFilter(filters.FilterSet):
     issuer = related(Organisation, "issuer")
     ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "date")))
@@ -49,6 +70,7 @@ class ThemeFilter(filters.FilterSet):
 
 class OrganisationFilter(filters.FilterSet):
     parent = related(Organisation, "parent")
+    source = related(Document, "source")
     program = related(Program, "programs", distinct=True)
     ordering = filters.OrderingFilter(fields=(("name", "name"), ("place", "place")))
 
@@ -62,6 +84,7 @@ class ProgramFilter(filters.FilterSet):
     programLine = related(ProgramLine, "program_line")
     theme = related(Theme, "themes")
     organisation = related(Organisation, "organisations", distinct=True)
+    source = related(Document, "source")
     ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"))
     )
@@ -78,6 +101,9 @@ class CommitmentFilter(filters.FilterSet):
     theme = related(Theme, "themes")
     program = related(Program, "programs")
     fulfilledBy = related(Document, "fulfilled_by")
+    madeBy = related(Person, "made_by")
+    submitter = related(Person, "submitters")
+    source = related(Document, "source")
     ordering = filters.OrderingFilter(
         fields=(
             ("number", "number"),
@@ -95,6 +121,8 @@ class ActionFilter(filters.FilterSet):
     owner = related(Organisation, "owner")
     program = related(Program, "program")
     theme = related(Theme, "themes")
+    commitment = PublicIdFilter(field_name="commitments", queryset=visible(Commitment))
+    source = related(Document, "source")
     ordering = filters.OrderingFilter(fields=(("title", "title"), ("due_date", "due")))
 
     class Meta:
