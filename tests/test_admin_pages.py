@@ -1,0 +1,380 @@
+"""Admin pages: every registered model's pages answer, and edits go through the Dutch forms.
+
+Forms are posted the way a browser posts them: the fields are read from the rendered HTML
+of the page (inline management forms included), so a field the page does not show is not
+posted either.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils.html import escape
+
+from budgets.models import BudgetLine, ContributionKind, Subsidy
+from programs.fuzzydates import FuzzyDate, Precision
+from programs.models import (
+    Action,
+    BudgetProgram,
+    Commitment,
+    Document,
+    Indicator,
+    Organisation,
+    Person,
+    Program,
+    ProgramLine,
+    ProgramOrganisation,
+    PublicationStatus,
+    Theme,
+)
+
+from . import factories
+
+REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+HISTORY_MODELS = [model for model in REGISTERED_MODELS if hasattr(model, "history")]
+
+# How to make a record of a registered model when the memo has none.
+MAKERS = {
+    Group: lambda: Group.objects.create(name="Redactie"),
+    Document: factories.DocumentFactory,
+    Theme: factories.ThemeFactory,
+    Organisation: factories.OrganisationFactory,
+    BudgetProgram: factories.BudgetProgramFactory,
+    ProgramLine: factories.ProgramLineFactory,
+    Program: factories.ProgramFactory,
+    ProgramOrganisation: factories.ProgramOrganisationFactory,
+    Person: factories.PersonFactory,
+    Commitment: factories.CommitmentFactory,
+    Action: factories.ActionFactory,
+    Indicator: factories.IndicatorFactory,
+    BudgetLine: factories.BudgetLineFactory,
+    Subsidy: factories.SubsidyFactory,
+}
+
+
+def label(model):
+    return model._meta.label
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def existing_record(model):
+    """A record of `model`: the memo's first, or a new one when the memo has none."""
+    record = model._default_manager.order_by("pk").first()
+    if record is not None:
+        return record
+    if model not in MAKERS:
+        pytest.fail(f"No record of {label(model)} and no factory for it in MAKERS.")
+    return MAKERS[model]()
+
+
+class FormReader(HTMLParser):
+    """The fields a browser would submit from the form with the given id."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.in_form = False
+        self.fields = []
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+        if not self.in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text").lower()
+            if kind in {"submit", "button", "reset", "image", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self.select = {"name": name, "multiple": "multiple" in attrs, "options": []}
+        elif tag == "option" and self.select is not None:
+            self.select["options"].append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = {"name": name, "text": ""}
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select" and self.select is not None:
+            options = self.select["options"]
+            chosen = [value for value, selected in options if selected]
+            if not chosen and not self.select["multiple"] and options:
+                chosen = [options[0][0]]
+            self.fields.extend((self.select["name"], value) for value in chosen)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            # Browsers drop the newline that directly follows <textarea>.
+            text = self.textarea["text"]
+            self.fields.append((self.textarea["name"], text.removeprefix("\n")))
+            self.textarea = None
+
+
+def browser_form(response, model):
+    """The admin form on the page as a browser would post it (without the empty inline rows)."""
+    reader = FormReader(f"{model._meta.model_name}_form")
+    reader.feed(response.content.decode())
+    data = {}
+    for name, value in reader.fields:
+        if "__prefix__" in name:
+            continue
+        data.setdefault(name, []).append(value)
+    assert data, f"no form found on the {label(model)} page"
+    return data
+
+
+def errors_of(response):
+    form = response.context["adminform"].form
+    return form.errors
+
+
+# Every registered model
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=label)
+def test_changelist_answers(memo, admin_client, model):
+    response = admin_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=label)
+def test_changelist_search_answers(memo, admin_client, model):
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "limburg"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].query == "limburg"
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=label)
+def test_add_page_answers(memo, admin_client, model):
+    response = admin_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", REGISTERED_MODELS, ids=label)
+def test_change_page_of_a_record_answers(memo, admin_client, model):
+    record = existing_record(model)
+
+    response = admin_client.get(admin_url(model, "change", record.pk))
+
+    assert response.status_code == 200
+    assert response.context["original"] == record
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=label)
+def test_saving_a_record_unchanged_records_history_with_the_user(
+    memo, admin_client, admin_user, model
+):
+    record = existing_record(model)
+    url = admin_url(model, "change", record.pk)
+    data = browser_form(admin_client.get(url), model)
+    before = model.history.filter(id=record.pk).count()
+
+    response = admin_client.post(url, {**data, "_save": "Opslaan"})
+
+    assert response.status_code == 302, errors_of(response)
+    entries = model.history.filter(id=record.pk).order_by("-history_id")
+    assert entries.count() == before + 1
+    assert entries[0].history_type == "~"
+    assert entries[0].history_user == admin_user
+
+
+# Budget lines
+
+
+def test_budget_line_changelist_shows_money_the_dutch_way(memo, admin_client):
+    response = admin_client.get(admin_url(BudgetLine, "changelist"))
+
+    cells = re.findall(r'<td class="field-contribution">(.*?)</td>', response.content.decode())
+    assert [unescape(cell) for cell in cells] == [
+        "€ 8,9 mln",
+        "op kosten EU",
+        "€ 0,1 mln",
+        "€ 1,2 mln",
+        "€ 6,0 mln",
+        "€ 30,0 mln",
+        "€ 20,0 mln",
+        "PM",
+        "PM",
+        "€ 6,8 mln",
+        "PM",
+        "€ 4,0 mln",
+        "€ 0,02 mln",
+        "€ 0,55 mln",
+        "PM",
+        "PM",
+        "PM",
+    ]
+
+
+def budget_line_add_form(admin_client, memo, **values):
+    data = browser_form(admin_client.get(admin_url(BudgetLine, "add")), BudgetLine)
+    data.update(
+        {
+            "document": str(memo.pk),
+            "position": "18",
+            "label": "Nieuwe regeling",
+            "program": str(Program.objects.get(slug="limburgmakers").pk),
+            "contribution_kind": ContributionKind.AMOUNT,
+            "amount": "250000.00",
+            "funder": "province",
+            "publication_status": PublicationStatus.CONCEPT,
+            "_save": "Opslaan",
+        }
+    )
+    data.update(values)
+    return data
+
+
+def test_budget_line_with_an_amount_is_saved_with_history_of_the_user(
+    memo, admin_client, admin_user
+):
+    data = budget_line_add_form(admin_client, memo)
+
+    response = admin_client.post(admin_url(BudgetLine, "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    line = BudgetLine.objects.get(document=memo, position=18)
+    assert line.amount == Decimal("250000.00")
+    entry = line.history.get()
+    assert entry.history_type == "+"
+    assert entry.history_user == admin_user
+
+
+def test_pm_budget_line_with_an_amount_is_refused(memo, admin_client):
+    data = budget_line_add_form(admin_client, memo, contribution_kind=ContributionKind.PM)
+    count = BudgetLine.objects.count()
+
+    response = admin_client.post(admin_url(BudgetLine, "add"), data)
+
+    assert response.status_code == 200
+    assert "amount" in errors_of(response)
+    assert escape("Bij PM of op kosten van derden hoort geen bedrag.") in response.content.decode()
+    assert BudgetLine.objects.count() == count
+    assert not BudgetLine.history.filter(document=memo, position=18).exists()
+
+
+# Programs
+
+
+def test_program_change_page_shows_budget_lines_and_the_fuzzy_date_text(memo, admin_client):
+    program = Program.objects.get(slug="limburgmakers")
+
+    response = admin_client.get(admin_url(Program, "change", program.pk))
+
+    assert response.status_code == 200
+    inlines = {
+        inline.formset.prefix: inline.formset
+        for inline in response.context["inline_admin_formsets"]
+    }
+    lines = [form.instance for form in inlines["budget_lines"].forms]
+    assert [(line.position, line.label, line.amount) for line in lines] == [
+        (1, "Programma LimburgMakers", Decimal("8900000.00"))
+    ]
+    html = response.content.decode()
+    assert 'name="budget_lines-0-amount" value="8900000.00"' in html
+    assert re.search(r'<input type="text" name="start" value="medio 2013"[^>]*id="id_start"', html)
+
+
+def program_add_form(admin_client, **values):
+    data = browser_form(admin_client.get(admin_url(Program, "add")), Program)
+    data.update(
+        {
+            "slug": "nieuw-programma",
+            "name": "Nieuw programma",
+            "kind": Program.Kind.PROGRAM,
+            "status": Program.Status.PLANNED,
+            "publication_status": PublicationStatus.CONCEPT,
+            "_save": "Opslaan",
+        }
+    )
+    data.update(values)
+    return data
+
+
+def test_add_form_posts_the_inline_management_forms(memo, admin_client):
+    data = program_add_form(admin_client)
+
+    for prefix in ("roles", "budget_lines", "subsidies"):
+        assert data[f"{prefix}-TOTAL_FORMS"] == ["0"]
+        assert data[f"{prefix}-INITIAL_FORMS"] == ["0"]
+
+
+def test_program_saved_in_admin_stores_fuzzy_dates_from_dutch_text(memo, admin_client, admin_user):
+    data = program_add_form(admin_client, start="najaar 2015", end="eind 2016")
+
+    response = admin_client.post(admin_url(Program, "add"), data)
+
+    assert response.status_code == 302, errors_of(response)
+    program = Program.objects.get(slug="nieuw-programma")
+    assert program.start_date == datetime.date(2015, 9, 1)
+    assert program.start_precision == Precision.SEASON
+    assert program.end_date == datetime.date(2016, 9, 1)
+    assert program.end_precision == Precision.LATE
+    entry = program.history.get()
+    assert entry.history_type == "+"
+    assert entry.history_user == admin_user
+
+
+def test_unreadable_fuzzy_date_is_a_form_error_and_nothing_is_saved(memo, admin_client):
+    data = program_add_form(admin_client, start="ergens volgend jaar")
+    count = Program.objects.count()
+
+    response = admin_client.post(admin_url(Program, "add"), data)
+
+    assert response.status_code == 200
+    assert "start" in errors_of(response)
+    message = "Onbekende datum of periode 'ergens volgend jaar'. Bijvoorbeeld: 'medio 2016'."
+    assert escape(message) in response.content.decode()
+    assert Program.objects.count() == count
+    assert not Program.history.filter(slug="nieuw-programma").exists()
+
+
+def post_program_unchanged(admin_client, program):
+    url = admin_url(Program, "change", program.pk)
+    data = browser_form(admin_client.get(url), Program)
+    return admin_client.post(url, {**data, "_save": "Opslaan"})
+
+
+def test_saving_a_program_keeps_the_period_of_its_budget_lines(memo, admin_client):
+    program = factories.ProgramFactory()
+    line = factories.BudgetLineFactory(program=program, start="2015", end="eind 2016")
+
+    response = post_program_unchanged(admin_client, program)
+
+    assert response.status_code == 302, errors_of(response)
+    line.refresh_from_db()
+    assert line.start == FuzzyDate(datetime.date(2015, 1, 1), Precision.YEAR)
+    assert line.end == FuzzyDate(datetime.date(2016, 9, 1), Precision.LATE)
+
+
+def test_saving_a_program_keeps_the_grant_date_of_its_subsidies(memo, admin_client):
+    program = factories.ProgramFactory()
+    subsidy = factories.SubsidyFactory(instrument=program, granted_on="april 2015")
+
+    response = post_program_unchanged(admin_client, program)
+
+    assert response.status_code == 302, errors_of(response)
+    subsidy.refresh_from_db()
+    assert subsidy.granted_on == FuzzyDate(datetime.date(2015, 4, 1), Precision.MONTH)
