@@ -55,9 +55,22 @@ class VisibleRefSerializer(serializers.Serializer):
         return super().to_representation(instance)
 
 
-class ThemeRefSerializer(VisibleRefSerializer):
+class NamedRefSerializer(VisibleRefSerializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
+
+
+# One class per kind of record, so the OpenAPI document names what each link points to.
+class ThemeRefSerializer(NamedRefSerializer):
+    pass
+
+
+class OrganisationRefSerializer(NamedRefSerializer):
+    pass
+
+
+class ProgramRefSerializer(NamedRefSerializer):
+    pass
 
 
 class DocumentRefSerializer(VisibleRefSerializer):
@@ -65,19 +78,7 @@ class DocumentRefSerializer(VisibleRefSerializer):
     title = serializers.CharField()
 
 
-class OrganisationRefSerializer(VisibleRefSerializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-class ProgramRefSerializer(VisibleRefSerializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-class PersonRefSerializer(VisibleRefSerializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
+class PersonRefSerializer(NamedRefSerializer):
     party = serializers.CharField()
 
 
