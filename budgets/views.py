@@ -5,6 +5,7 @@ and subsidies) live here because `budgets` may use `programs`, never the reverse
 """
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
     PublicReadViewSet,
+    commitments_for,
     public_id_parameter,
 )
 
@@ -150,3 +152,37 @@ def organisation_detail(request, slug):
         .select_related("instrument"),
     }
     return render(request, "budgets/organisation_detail.html", context)
+
+
+def commitment_detail(request, public_id):
+    """A commitment and its chain: who carries it out, with what money, and how it was settled."""
+    user = request.user
+    try:
+        commitment = commitments_for(user).get_by_public_id(public_id)
+    except Commitment.DoesNotExist:
+        raise Http404 from None
+    actions = commitment.actions.all()
+    programs = (
+        Program.objects.visible_to(user)
+        .filter(Q(commitments=commitment) | Q(actions__in=actions))
+        .distinct()
+    )
+    context = {
+        "commitment": commitment,
+        "citation": commitment.citation_for(user),
+        "fulfilled_by": visible_or_none(commitment.fulfilled_by, user),
+        "meeting": visible_or_none(commitment.meeting, user),
+        "actions": actions,
+        "programs": programs,
+        "budget_lines": BudgetLine.objects.visible_to(user)
+        .filter(program__in=programs)
+        .select_related("program", "document"),
+        "subsidies": Subsidy.objects.visible_to(user)
+        .filter(Q(instrument__in=programs) | Q(instrument__parent__in=programs))
+        .select_related("instrument", "recipient"),
+    }
+    return render(request, "budgets/commitment_detail.html", context)
+
+
+def visible_or_none(record, user):
+    return record if record is not None and record.is_visible_to(user) else None

@@ -169,3 +169,6 @@ LOGGING = {
 # The API answers at `/api/v1` and `/api/v1/...` without trailing slashes (ADR), which needs
 # routes that begin with a slash inside the `api/v1` include.
 SILENCED_SYSTEM_CHECKS = ["urls.W002"]
+
+# A commitment is "due soon" when its deadline period ends within this many days.
+COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))

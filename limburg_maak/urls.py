@@ -32,9 +32,8 @@ urlpatterns = [
     path("programmas/<slug:slug>", budget_views.program_detail, name="program-detail"),
     path("organisaties/<slug:slug>", budget_views.organisation_detail, name="organisation-detail"),
     path("toezeggingen", program_views.commitment_list, name="commitment-list"),
-    path(
-        "toezeggingen/<slug:public_id>", program_views.commitment_detail, name="commitment-detail"
-    ),
+    path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),
+    path("toezeggingen/<slug:public_id>", budget_views.commitment_detail, name="commitment-detail"),
     path("api/v1", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,13 +9,17 @@ from .models import (
     Action,
     BudgetProgram,
     Commitment,
+    CommitmentRelation,
+    DeadlineChange,
     Document,
     Indicator,
+    Meeting,
     Organisation,
     Person,
     Program,
     ProgramLine,
     ProgramOrganisation,
+    Settlement,
     Theme,
 )
 
@@ -141,8 +146,83 @@ class PersonAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class CommitmentFlagFilter(admin.SimpleListFilter):
+    """Overdue, due soon, without deadline: the flags `with_flags()` computes."""
+
+    title = _("signaal")
+    parameter_name = "signaal"
+    flags = {
+        "verstreken": ("is_overdue", _("termijn verstreken")),
+        "binnenkort": ("is_due_soon", _("termijn nadert")),
+        "zonder-termijn": ("has_no_deadline", _("openstaand zonder termijn")),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (_field, label) in self.flags.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.flags:
+            return queryset.filter(**{self.flags[self.value()][0]: True})
+        return queryset
+
+
+class CommitmentAdminForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reden van de wijziging"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als de status of de termijn verandert; komt in de geschiedenis."),
+    )
+    needs_reason = ("status", "deadline", "without_deadline")
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.needs_reason if name in self.changed_data]
+        if self.instance.pk and changed and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", _("Geef de reden van deze wijziging."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data.get("change_reason", "")
+        return super().save(commit)
+
+
+class DeadlineChangeInline(admin.TabularInline):
+    model = DeadlineChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "old_label", "new_label", "reason", "changed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SettlementInline(admin.StackedInline):
+    model = Settlement
+    extra = 0
+    autocomplete_fields = ["proposal_document", "decided_at"]
+    fields = [
+        ("proposed_on", "proposed_status", "proposal_document"),
+        "explanation",
+        "remaining",
+        ("decision", "decided_on", "decided_at"),
+        "decision_note",
+        "publication_status",
+    ]
+
+
+class CommitmentRelationInline(admin.TabularInline):
+    model = CommitmentRelation
+    fk_name = "commitment"
+    extra = 0
+    autocomplete_fields = ["related"]
+    fields = ["kind", "related", "note", "publication_status"]
+
+
 @admin.register(Commitment)
 class CommitmentAdmin(PublishableAdmin):
+    form = CommitmentAdminForm
     list_display = [
         "__str__",
         "kind",
@@ -150,17 +230,49 @@ class CommitmentAdmin(PublishableAdmin):
         "deadline_column",
         "status",
         "vote_outcome",
-        "fulfilled_by",
+        "made_by",
+        "overdue",
         "publication_status",
     ]
-    list_filter = ["kind", "status", "vote_outcome", "themes"]
-    search_fields = ["number", "title", "text", "meeting", "fulfilment"]
-    autocomplete_fields = ["made_by", "fulfilled_by", "source"]
+    list_filter = [CommitmentFlagFilter, "kind", "status", "vote_outcome", "made_by", "themes"]
+    search_fields = ["number", "title", "text", "agenda_item", "fulfilment", "remaining"]
+    autocomplete_fields = ["made_by", "meeting", "fulfilled_by", "source"]
     filter_horizontal = ["submitters", "themes", "programs"]
     date_hierarchy = "made_on_date"
-    list_select_related = ["fulfilled_by"]
+    list_select_related = ["made_by", "fulfilled_by"]
+    inlines = [SettlementInline, CommitmentRelationInline, DeadlineChangeInline]
     made_on_column = fuzzy_column("made_on", _("datum"))
-    deadline_column = fuzzy_column("deadline", _("termijn"))
+
+    @admin.display(description=_("termijn"), ordering="deadline_date")
+    def deadline_column(self, obj):
+        return obj.deadline_label()
+
+    @admin.display(description=_("verstreken"), boolean=True, ordering="is_overdue")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_flags()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A settlement decided in this form settles the commitment, through the model's loop.
+        for formset in formsets:
+            if formset.model is not Settlement:
+                continue
+            decided = [(obj, ["decision"]) for obj in formset.new_objects]
+            for settlement, changed in decided + formset.changed_objects:
+                if "decision" in changed and settlement.decision == Settlement.Decision.ACCEPTED:
+                    settlement.apply(user=request.user)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PublishableAdmin):
+    list_display = ["body", "date", "title", "publication_status"]
+    list_filter = ["body"]
+    search_fields = ["body", "title", "slug"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["body", "date"]}
 
 
 @admin.register(Action)

@@ -3,12 +3,14 @@
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Action,
     Commitment,
     Document,
     Indicator,
+    Meeting,
     Organisation,
     Person,
     Program,
@@ -95,26 +97,62 @@ class ProgramFilter(filters.FilterSet):
 
 
 class CommitmentFilter(filters.FilterSet):
+    """The register's filters, for the API and the public register page alike.
+
+    Expects a queryset annotated by `CommitmentQuerySet.with_flags()`.
+    """
+
     voteOutcome = filters.ChoiceFilter(
-        field_name="vote_outcome", choices=Commitment.VoteOutcome.choices
+        field_name="vote_outcome", choices=Commitment.VoteOutcome.choices, label=_("Stemming")
     )
-    theme = related(Theme, "themes")
-    program = related(Program, "programs")
-    fulfilledBy = related(Document, "fulfilled_by")
-    madeBy = related(Person, "made_by")
-    submitter = related(Person, "submitters")
-    source = related(Document, "source")
+    overdue = filters.BooleanFilter(
+        field_name="is_overdue",
+        label=_("Termijn verstreken"),
+        help_text="Openstaand en de termijn is verstreken.",
+    )
+    dueSoon = filters.BooleanFilter(
+        field_name="is_due_soon",
+        label=_("Termijn nadert"),
+        help_text="Openstaand en de termijn verstrijkt binnenkort.",
+    )
+    noDeadline = filters.BooleanFilter(
+        field_name="has_no_deadline",
+        label=_("Zonder termijn"),
+        help_text="Openstaand zonder (bekende) termijn.",
+    )
+    dueBefore = filters.DateFilter(
+        method="filter_due_before",
+        label=_("Termijn loopt af voor"),
+        help_text="Openstaand met een termijn die eindigt voor deze datum (JJJJ-MM-DD).",
+    )
+    portfolioHolder = related(Person, "made_by", label=_("Portefeuillehouder"))
+    submitter = related(Person, "submitters", label=_("Indiener"))
+    theme = related(Theme, "themes", label=_("Thema"))
+    program = related(Program, "programs", label=_("Programma"))
+    meeting = related(Meeting, "meeting", label=_("Vergadering"))
+    madeFrom = filters.DateFilter(
+        field_name="made_on_date", lookup_expr="gte", label=_("Gedaan vanaf (JJJJ-MM-DD)")
+    )
+    madeUntil = filters.DateFilter(
+        field_name="made_on_date", lookup_expr="lte", label=_("Gedaan tot en met (JJJJ-MM-DD)")
+    )
+    fulfilledBy = related(Document, "fulfilled_by", label=_("Afgedaan met"))
+    source = related(Document, "source", label=_("Bron"))
     ordering = filters.OrderingFilter(
         fields=(
             ("number", "number"),
             ("made_on_date", "madeOn"),
             ("deadline_date", "deadline"),
-        )
+        ),
+        label=_("Sortering"),
     )
 
     class Meta:
         model = Commitment
         fields = ["kind", "status"]
+
+    def filter_due_before(self, queryset, name, value):
+        return queryset.due_before(value)
 
 
 class ActionFilter(filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fuzzydates import FuzzyDate
@@ -74,3 +75,27 @@ def fuzzy_date_form(model, base=forms.ModelForm):
         for fuzzy in fuzzy_dates
     }
     return type(f"{model.__name__}Form", (FuzzyDateModelForm, base), declared)
+
+
+class ReminderListForm(forms.Form):
+    """Which rappellijst: for a meeting, or for a date (today when neither is given)."""
+
+    vergadering = forms.ModelChoiceField(
+        label=_("Vergadering"), queryset=None, to_field_name="slug", required=False
+    )
+    datum = forms.DateField(label=_("Datum"), required=False, help_text=_("JJJJ-MM-DD"))
+    format = forms.ChoiceField(
+        label=_("Formaat"),
+        choices=[("", _("pagina")), ("csv", "CSV"), ("xlsx", "XLSX")],
+        required=False,
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vergadering"].queryset = meetings
+
+    def day(self):
+        meeting = self.cleaned_data.get("vergadering")
+        if meeting:
+            return meeting.date
+        return self.cleaned_data.get("datum") or timezone.localdate()

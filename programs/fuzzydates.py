@@ -241,6 +241,23 @@ class FuzzyDateField(property):
             name=f"{model_name}_{self.name}_fuzzy_date",
         )
 
+    def ends_before(self, day):
+        """A Q for rows whose period ends before `day`.
+
+        Periods of one precision tile the calendar, so a period ends before `day` exactly when
+        it starts before the period of the same precision that contains `day`. That keeps the
+        test on the indexed `<name>_date` column, the same on every database.
+        """
+        condition = models.Q()
+        for precision in Precision.values:
+            condition |= models.Q(
+                **{
+                    self.precision_field: precision,
+                    f"{self.date_field}__lt": period_start(day, precision),
+                }
+            )
+        return condition
+
     def __get__(self, instance, owner):
         if instance is None:
             return self

@@ -7,12 +7,15 @@ from .fuzzydates import Precision
 from .models import (
     Action,
     Commitment,
+    CommitmentRelation,
+    DeadlineChange,
     Document,
     Indicator,
     Organisation,
     Program,
     ProgramLine,
     ProgramOrganisation,
+    Settlement,
     Theme,
 )
 
@@ -80,6 +83,11 @@ class DocumentRefSerializer(VisibleRefSerializer):
 
 class PersonRefSerializer(NamedRefSerializer):
     party = serializers.CharField()
+
+
+class ActionRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
 
 
 class CommitmentRefSerializer(VisibleRefSerializer):
@@ -174,16 +182,83 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
+class MeetingRefSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    body = serializers.CharField()
+    date = serializers.DateField()
+
+
+class DeadlineChangeSerializer(serializers.ModelSerializer):
+    old_deadline = FuzzyDateSerializerField()
+    old_label = serializers.CharField()
+    new_deadline = FuzzyDateSerializerField()
+    new_label = serializers.CharField()
+
+    class Meta:
+        model = DeadlineChange
+        fields = [
+            "old_deadline",
+            "old_without_deadline",
+            "old_label",
+            "new_deadline",
+            "new_without_deadline",
+            "new_label",
+            "changed_at",
+            "reason",
+        ]
+
+
+class SettlementSerializer(serializers.ModelSerializer):
+    proposal_document = DocumentRefSerializer(allow_null=True)
+    decided_at = MeetingRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Settlement
+        fields = [
+            "proposed_on",
+            "proposal_document",
+            "proposed_status",
+            "explanation",
+            "remaining",
+            "decision",
+            "decided_at",
+            "decided_on",
+            "decision_note",
+        ]
+
+
+class CommitmentRelationSerializer(serializers.ModelSerializer):
+    related = CommitmentRefSerializer()
+
+    class Meta:
+        model = CommitmentRelation
+        fields = ["kind", "related", "note"]
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     made_on = FuzzyDateSerializerField()
+    meeting = MeetingRefSerializer(allow_null=True)
     made_by = PersonRefSerializer(allow_null=True)
     submitters = PersonRefSerializer(many=True)
     deadline = FuzzyDateSerializerField()
+    deadline_label = serializers.CharField()
+    is_tracked = serializers.BooleanField(
+        help_text="Een toezegging of een aangenomen motie: telt mee als openstaand of afgedaan."
+    )
+    is_overdue = serializers.BooleanField(help_text="Openstaand en de termijn is verstreken.")
+    is_due_soon = serializers.BooleanField(
+        help_text="Openstaand en de termijn verstrijkt binnen COMMITMENT_DUE_SOON_DAYS dagen."
+    )
+    has_no_deadline = serializers.BooleanField(help_text="Openstaand zonder (bekende) termijn.")
+    deadline_history = DeadlineChangeSerializer(source="deadline_changes", many=True)
     fulfilled_by = DocumentRefSerializer(allow_null=True)
     fulfilled_on = FuzzyDateSerializerField()
+    settlements = SettlementSerializer(many=True)
+    relations = CommitmentRelationSerializer(many=True)
     themes = ThemeRefSerializer(many=True)
     programs = ProgramRefSerializer(many=True)
+    actions = ActionRefSerializer(many=True)
     source = SourceSerializer(allow_null=True)
 
     class Meta:
@@ -196,17 +271,33 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "text",
             "made_on",
             "meeting",
+            "agenda_item",
             "made_by",
             "made_by_role",
+            "made_to",
             "submitters",
             "vote_outcome",
+            "votes_for",
+            "votes_against",
+            "appraisal",
             "deadline",
+            "without_deadline",
+            "deadline_label",
             "status",
+            "remaining",
+            "is_tracked",
+            "is_overdue",
+            "is_due_soon",
+            "has_no_deadline",
+            "deadline_history",
             "fulfilled_by",
             "fulfilled_on",
             "fulfilment",
+            "settlements",
+            "relations",
             "themes",
             "programs",
+            "actions",
             "source",
         ]
 

@@ -1,23 +1,47 @@
 """Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from . import filters, serializers
+from .exports import table_response
+from .forms import ReminderListForm
 from .models import (
     Action,
     Commitment,
+    CommitmentRelation,
     Document,
     Indicator,
+    Meeting,
     Organisation,
     Person,
     Program,
     ProgramOrganisation,
+    Settlement,
     Theme,
 )
+
+
+def commitments_for(user):
+    """The register as `user` may read it: flags computed, links and histories prefetched."""
+    return (
+        Commitment.objects.visible_to(user)
+        .with_flags()
+        .select_related("made_by", "meeting", "fulfilled_by", "source")
+        .prefetch_related(
+            "deadline_changes",
+            visible_prefetch("submitters", Person, user),
+            visible_prefetch("themes", Theme, user),
+            visible_prefetch("programs", Program, user),
+            visible_prefetch("actions", Action, user),
+            visible_prefetch("settlements", Settlement, user, "proposal_document", "decided_at"),
+            visible_prefetch("relations", CommitmentRelation, user, "related"),
+        )
+    )
 
 
 def visible_prefetch(lookup, model, user, *select_related):
@@ -118,19 +142,10 @@ class CommitmentViewSet(PublicIdLookupMixin, PublicReadViewSet):
     model = Commitment
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilter
-    search_fields = ["number", "title", "text", "meeting", "fulfilment"]
+    search_fields = ["number", "title", "text", "agenda_item", "fulfilment", "remaining"]
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            self.visible()
-            .select_related("made_by", "fulfilled_by", "source")
-            .prefetch_related(
-                visible_prefetch("submitters", Person, user),
-                visible_prefetch("themes", Theme, user),
-                visible_prefetch("programs", Program, user),
-            )
-        )
+        return commitments_for(self.request.user)
 
 
 class ActionViewSet(PublicReadViewSet):
@@ -169,29 +184,101 @@ class IndicatorViewSet(PublicReadViewSet):
 
 
 def commitment_list(request):
-    commitments = (
-        Commitment.objects.visible_to(request.user)
-        .select_related("fulfilled_by")
-        .order_by("kind", "number")
-    )
-    return render(request, "programs/commitment_list.html", {"commitments": commitments})
-
-
-def commitment_detail(request, public_id):
+    """The public register: the API's filters as a shareable URL, counts per status."""
     user = request.user
-    queryset = Commitment.objects.visible_to(user).select_related(
-        "made_by", "fulfilled_by", "source"
+    filterset = filters.CommitmentFilter(
+        request.GET, queryset=commitments_for(user), request=request
     )
-    try:
-        commitment = queryset.get_by_public_id(public_id)
-    except Commitment.DoesNotExist:
-        raise Http404 from None
+    valid = filterset.is_valid()
+    commitments = filterset.qs if valid else Commitment.objects.none()
+    if valid and not request.GET.get("ordering"):
+        commitments = commitments.by_deadline()
+    without_status = filters.CommitmentFilter(
+        {key: value for key, value in request.GET.items() if key != "status"},
+        queryset=commitments_for(user),
+        request=request,
+    )
+    counts = (
+        without_status.qs.order_by().values("status").annotate(count=Count("pk")) if valid else []
+    )
     context = {
-        "commitment": commitment,
-        "citation": commitment.citation_for(user),
-        "submitters": commitment.submitters.visible_to(user),
-        "programs": commitment.programs.visible_to(user),
-        "actions": commitment.actions.visible_to(user).select_related("owner"),
-        "themes": commitment.themes.visible_to(user),
+        "filterset": filterset,
+        "commitments": commitments,
+        "status_counts": status_counts(counts),
+        "query": request.GET.urlencode(),
     }
-    return render(request, "programs/commitment_detail.html", context)
+    return render(request, "programs/commitment_list.html", context, status=200 if valid else 400)
+
+
+def status_counts(rows):
+    """[(status, label, count)] for every status, zeros included, in the vocabulary's order."""
+    counted = {row["status"]: row["count"] for row in rows}
+    return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
+
+
+REMINDER_HEADERS = [
+    _("Nummer"),
+    _("Onderwerp"),
+    _("Portefeuillehouder"),
+    _("Termijn"),
+    _("Status"),
+    _("Termijn verstreken"),
+    _("Afdoeningsvoorstel"),
+]
+
+
+def reminder_list(request):
+    """The rappellijst for a committee meeting: what is due by its date, and what awaits a decision.
+
+    `?vergadering=<slug>` takes the meeting's date, `?datum=JJJJ-MM-DD` any date (default
+    today); `?format=csv` or `xlsx` downloads the same rows.
+    """
+    user = request.user
+    form = ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
+    if not form.is_valid():
+        context = {"form": form, "rows": [], "query": ""}
+        return render(request, "programs/reminder_list.html", context, status=400)
+    day = form.day()
+    pending = Settlement.objects.visible_to(user).pending()
+    commitments = commitments_for(user).reminder_list(day, pending)
+    rows = [(commitment, pending_settlement(commitment)) for commitment in commitments]
+    file_format = form.cleaned_data["format"]
+    if file_format:
+        table = [reminder_row(commitment, settlement, user) for commitment, settlement in rows]
+        return table_response(
+            f"rappellijst-{day.isoformat()}", REMINDER_HEADERS, table, file_format
+        )
+    context = {
+        "form": form,
+        "day": day,
+        "meeting": form.cleaned_data["vergadering"],
+        "rows": rows,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "programs/reminder_list.html", context)
+
+
+def pending_settlement(commitment):
+    return next(
+        (s for s in commitment.settlements.all() if s.decision == Settlement.Decision.PENDING),
+        None,
+    )
+
+
+def reminder_row(commitment, settlement, user):
+    """One line of the rappellijst download."""
+    holder = commitment.made_by
+    proposal = ""
+    if settlement:
+        proposal = (
+            f"{settlement.proposed_on.isoformat()}: {settlement.get_proposed_status_display()}"
+        )
+    return [
+        f"{commitment.get_kind_display()} {commitment.number}",
+        commitment.title,
+        holder.name if holder and holder.is_visible_to(user) else "",
+        commitment.deadline_label(),
+        commitment.get_status_display(),
+        _("ja") if commitment.is_overdue else _("nee"),
+        proposal,
+    ]
