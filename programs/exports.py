@@ -4,6 +4,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 # A cell starting with one of these is read as a formula by spreadsheet programs.
@@ -16,6 +17,8 @@ CONTENT_TYPES = {
 
 def spreadsheet_safe(value):
     """Text that a spreadsheet shows as text: `=1+1` becomes `'=1+1`. Other values pass."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return f"'{value}"
     return value

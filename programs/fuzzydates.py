@@ -9,7 +9,6 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -180,16 +179,15 @@ def period_start(day, precision):
     return datetime.date(day.year, (day.month - 1) // span * span + 1, 1)
 
 
-def validate_period_start(day, precision):
-    """ValidationError unless `day` is the first day of its `precision` period."""
-    if day is None or not precision:
-        return
-    expected = period_start(day, precision)
-    if day != expected:
-        raise ValidationError(
-            _("%(day)s is niet de eerste dag van de periode; bedoeld is %(expected)s."),
-            params={"day": day.isoformat(), "expected": expected.isoformat()},
-        )
+def tile_start(day, precision):
+    """First day of the period that contains `day` in the tiling `precision` belongs to.
+
+    The same as `period_start`, except that begin, medio and eind are thirds of one tiling:
+    on 1 September the current third is eind, whichever third `precision` names.
+    """
+    if precision in _THIRD_START:
+        return datetime.date(day.year, (day.month - 1) // 4 * 4 + 1, 1)
+    return period_start(day, precision)
 
 
 class FuzzyDateField(property):
@@ -244,16 +242,16 @@ class FuzzyDateField(property):
     def ends_before(self, day):
         """A Q for rows whose period ends before `day`.
 
-        Periods of one precision tile the calendar, so a period ends before `day` exactly when
-        it starts before the period of the same precision that contains `day`. That keeps the
-        test on the indexed `<name>_date` column, the same on every database.
+        Periods of one precision tile the calendar (begin, medio and eind tile it together), so
+        a period ends before `day` exactly when it starts before the tile that contains `day`.
+        That keeps the test on the indexed `<name>_date` column, the same on every database.
         """
         condition = models.Q()
         for precision in Precision.values:
             condition |= models.Q(
                 **{
                     self.precision_field: precision,
-                    f"{self.date_field}__lt": period_start(day, precision),
+                    f"{self.date_field}__lt": tile_start(day, precision),
                 }
             )
         return condition

@@ -1,5 +1,6 @@
 """Factories for tests: published records unless a test says otherwise."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -11,12 +12,14 @@ from programs.models import (
     Commitment,
     Document,
     Indicator,
+    Meeting,
     Organisation,
     Person,
     Program,
     ProgramLine,
     ProgramOrganisation,
     PublicationStatus,
+    Settlement,
     Theme,
 )
 
@@ -110,6 +113,15 @@ class PersonFactory(PublishedFactory):
         model = Person
 
 
+class MeetingFactory(PublishedFactory):
+    slug = factory.Sequence(lambda n: f"vergadering-{n}")
+    body = "Statencommissie Economie"
+    date = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+
+    class Meta:
+        model = Meeting
+
+
 class CommitmentFactory(PublishedFactory):
     kind = Commitment.Kind.PROMISE
     number = factory.Sequence(lambda n: str(2000 + n))
@@ -119,6 +131,17 @@ class CommitmentFactory(PublishedFactory):
 
     class Meta:
         model = Commitment
+
+
+class SettlementFactory(PublishedFactory):
+    commitment = factory.SubFactory(CommitmentFactory)
+    proposed_on = datetime.date(2026, 11, 1)
+    proposal_document = factory.SubFactory(DocumentFactory)
+    proposed_status = Commitment.Status.FULFILLED
+    explanation = "De notitie beantwoordt de vraag."
+
+    class Meta:
+        model = Settlement
 
 
 class ActionFactory(PublishedFactory):
