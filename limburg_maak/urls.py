@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView
@@ -35,7 +36,7 @@ urlpatterns = [
     path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),
     path("toezeggingen/<slug:public_id>", budget_views.commitment_detail, name="commitment-detail"),
     path("api/v1", include((api_v1, "api"))),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -36,7 +36,12 @@ from programs.models import (
 
 from . import factories
 
-REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+# Our own models and the users and groups; django-axes's read-only lockout log is checked below.
+REGISTERED_MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label != "axes"),
+    key=lambda model: model._meta.label,
+)
+LOCKOUT_MODELS = [model for model in admin.site._registry if model._meta.app_label == "axes"]
 HISTORY_MODELS = [model for model in REGISTERED_MODELS if hasattr(model, "history")]
 
 # How to make a record of a registered model when the memo has none.
@@ -163,6 +168,12 @@ def test_changelist_search_answers(memo, admin_client, model):
 
     assert response.status_code == 200
     assert response.context["cl"].query == "limburg"
+
+
+@pytest.mark.parametrize("model", LOCKOUT_MODELS, ids=label)
+def test_lockout_log_is_readable_not_writable(admin_client, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
 
 
 @pytest.mark.parametrize("model", REGISTERED_MODELS, ids=label)
