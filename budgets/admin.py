@@ -5,6 +5,7 @@ from programs.admin import (
     DocumentAdmin,
     FuzzyDateAdminMixin,
     ProgramAdmin,
+    PublicationRightsMixin,
     PublishableAdmin,
     fuzzy_column,
 )
@@ -74,7 +75,7 @@ class SubsidyAdmin(PublishableAdmin):
         return obj.leverage or "-"
 
 
-class BudgetLineInline(FuzzyDateAdminMixin, admin.TabularInline):
+class BudgetLineInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     autocomplete_fields = ["document"]
@@ -89,7 +90,7 @@ class BudgetLineInline(FuzzyDateAdminMixin, admin.TabularInline):
     ]
 
 
-class SubsidyInline(FuzzyDateAdminMixin, admin.TabularInline):
+class SubsidyInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
     model = Subsidy
     fk_name = "instrument"
     extra = 0

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.formats import format_money
 from programs.fuzzydates import FuzzyDateField
-from programs.models import Cited, Publishable, PublishableQuerySet, SlugManager
+from programs.models import (
+    PUBLISHABLE_PERMISSIONS,
+    Cited,
+    Publishable,
+    PublishableQuerySet,
+    SlugManager,
+)
 
 
 class ContributionKind(models.TextChoices):
@@ -114,6 +120,7 @@ class BudgetLine(Publishable):
     objects = BudgetLineManager.from_queryset(BudgetLineQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["document", "position"]
         verbose_name = _("begrotingspost")
         verbose_name_plural = _("begrotingsposten")
@@ -224,6 +231,7 @@ class Subsidy(Publishable, Cited):
     objects = SlugManager.from_queryset(SubsidyQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-granted_on_date", "slug"]
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")

@@ -46,7 +46,38 @@ def fuzzy_column(name, description):
     return column
 
 
-class PublishableAdmin(FuzzyDateAdminMixin, SimpleHistoryAdmin):
+def may_publish(user, model):
+    """Publicists publish, unpublish and change published records; editors edit concepts."""
+    return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
+
+
+class PublicationRightsMixin:
+    """Without the publish permission the publication status is read-only (new records are
+    concepts) and published records can be read but not changed or deleted."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not may_publish(request.user, self.model):
+            fields.append("publication_status")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if self._published_and_locked(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._published_and_locked(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _published_and_locked(self, request, obj):
+        # Inlines get the parent as `obj`; their rows follow the publication-status rule only.
+        published = isinstance(obj, self.model) and obj.is_published
+        return published and not may_publish(request.user, self.model)
+
+
+class PublishableAdmin(PublicationRightsMixin, FuzzyDateAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # Links typed without a scheme are https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -55,7 +86,7 @@ class PublishableAdmin(FuzzyDateAdminMixin, SimpleHistoryAdmin):
         return [*super().get_list_filter(request), "publication_status"]
 
 
-class ProgramOrganisationInline(FuzzyDateAdminMixin, admin.TabularInline):
+class ProgramOrganisationInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
     model = ProgramOrganisation
     extra = 0
     autocomplete_fields = ["organisation", "source"]
@@ -146,6 +177,10 @@ class PersonAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+def may_close(user):
+    return user.has_perm("programs.close_commitment")
+
+
 class CommitmentFlagFilter(admin.SimpleListFilter):
     """Overdue, due soon, without deadline: the flags `with_flags()` computes."""
 
@@ -198,7 +233,7 @@ class DeadlineChangeInline(admin.TabularInline):
         return False
 
 
-class SettlementInline(admin.StackedInline):
+class SettlementInline(PublicationRightsMixin, admin.StackedInline):
     model = Settlement
     extra = 0
     autocomplete_fields = ["proposal_document", "decided_at"]
@@ -210,9 +245,16 @@ class SettlementInline(admin.StackedInline):
         "decision_note",
         "publication_status",
     ]
+    decision_fields = ["decision", "decided_on", "decided_at", "decision_note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not may_close(request.user):
+            fields = [*fields, *self.decision_fields]
+        return fields
 
 
-class CommitmentRelationInline(admin.TabularInline):
+class CommitmentRelationInline(PublicationRightsMixin, admin.TabularInline):
     model = CommitmentRelation
     fk_name = "commitment"
     extra = 0
@@ -253,6 +295,13 @@ class CommitmentAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_flags()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not may_close(request.user):
+            # Editors record and propose; closing is for those who may close (Publicist).
+            fields = [*fields, "status", "remaining", "fulfilled_by", "fulfilment"]
+        return fields
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -14,15 +14,24 @@ from simple_history.models import HistoricalRecords
 from .formats import EURO_UNIT, dutch_number, format_money
 from .fuzzydates import FuzzyDate, FuzzyDateField, Precision
 
+# Every publishable model has a `publish` permission beside Django's four: who may publish,
+# unpublish or change a published record (Publicist), as opposed to who edits concepts.
+PUBLISHABLE_PERMISSIONS = ("add", "change", "delete", "view", "publish")
+
 
 class PublicationStatus(models.TextChoices):
     CONCEPT = "concept", _("concept")
     PUBLISHED = "published", _("gepubliceerd")
 
 
-def can_read_concepts(user):
-    """Staff read concept records; the public, anonymous or not, reads published ones."""
-    return bool(user is not None and user.is_active and user.is_staff)
+def can_read_concepts(user, model=None):
+    """Staff with the model's view permission read its concept records; everyone else reads
+    published ones. Without a model: whether `user` is staff who may read any concepts."""
+    if user is None or not user.is_active or not user.is_staff:
+        return False
+    if model is None:
+        return True
+    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -39,7 +48,7 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The records `user` may read: all for staff, published ones for anyone else."""
-        if can_read_concepts(user):
+        if can_read_concepts(user, self.model):
             return self.all()
         return self.published()
 
@@ -70,7 +79,7 @@ class Publishable(models.Model):
 
     def is_visible_to(self, user):
         """The same rule as `PublishableQuerySet.visible_to`, for a record already loaded."""
-        return self.is_published or can_read_concepts(user)
+        return self.is_published or can_read_concepts(user, type(self))
 
 
 class Cited(models.Model):
@@ -131,6 +140,7 @@ class Document(Publishable):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-date_date", "title"]
         verbose_name = _("document")
         verbose_name_plural = _("documenten")
@@ -153,6 +163,7 @@ class Theme(Publishable):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("thema")
         verbose_name_plural = _("thema's")
@@ -196,6 +207,7 @@ class Organisation(Publishable, Cited):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
@@ -219,6 +231,7 @@ class BudgetProgram(Publishable):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("begrotingsprogramma")
         verbose_name_plural = _("begrotingsprogramma's")
@@ -249,6 +262,7 @@ class ProgramLine(Publishable):
     objects = SlugManager.from_queryset(ProgramLineQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("programmalijn")
         verbose_name_plural = _("programmalijnen")
@@ -322,6 +336,7 @@ class Program(Publishable, Cited):
     objects = SlugManager.from_queryset(ProgramQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
@@ -378,6 +393,7 @@ class ProgramOrganisation(Publishable, Cited):
     objects = ProgramOrganisationManager.from_queryset(ProgramOrganisationQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["program__name", "role", "organisation__name"]
         verbose_name = _("rol van organisatie")
         verbose_name_plural = _("rollen van organisaties")
@@ -412,6 +428,7 @@ class Person(Publishable):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
@@ -439,6 +456,7 @@ class Meeting(Publishable):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-date", "body"]
         verbose_name = _("vergadering")
         verbose_name_plural = _("vergaderingen")
@@ -598,7 +616,9 @@ class Commitment(Publishable, Cited):
             "Aanvinken als er uitdrukkelijk geen termijn is; leeg laten als die onbekend is."
         ),
     )
-    status = models.CharField(_("status"), max_length=15, choices=Status.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     remaining = models.TextField(
         _("wat nog resteert"), blank=True, help_text=_("Verplicht bij 'deels voldaan'.")
     )
@@ -622,9 +642,11 @@ class Commitment(Publishable, Cited):
     objects = CommitmentManager.from_queryset(CommitmentQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["kind", "number"]
         verbose_name = _("toezegging of motie")
         verbose_name_plural = _("toezeggingen en moties")
+        permissions = [("close_commitment", _("Mag toezeggingen en moties afdoen"))]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="unique_commitment_number"),
             models.CheckConstraint(
@@ -799,6 +821,7 @@ class CommitmentRelation(Publishable):
     objects = CommitmentRelationManager.from_queryset(CommitmentRelationQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["commitment", "kind", "related"]
         verbose_name = _("relatie tussen toezeggingen")
         verbose_name_plural = _("relaties tussen toezeggingen")
@@ -883,6 +906,7 @@ class Settlement(Publishable):
     objects = SettlementQuerySet.as_manager()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["commitment", "proposed_on", "pk"]
         verbose_name = _("afdoeningsvoorstel")
         verbose_name_plural = _("afdoeningsvoorstellen")
@@ -979,6 +1003,7 @@ class Action(Publishable, Cited):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["due_date", "title"]
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
@@ -1022,6 +1047,7 @@ class Indicator(Publishable, Cited):
     objects = SlugManager.from_queryset(PublishableQuerySet)()
 
     class Meta:
+        default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
         verbose_name = _("kengetal")
         verbose_name_plural = _("kengetallen")
