@@ -1,6 +1,7 @@
 """Policy: documents, themes, organisations, programs, commitments, actions, indicators."""
 
 import datetime
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -79,7 +80,12 @@ class Publishable(models.Model):
 
     def is_visible_to(self, user):
         """The same rule as `PublishableQuerySet.visible_to`, for a record already loaded."""
-        return self.is_published or can_read_concepts(user, type(self))
+        if can_read_concepts(user, type(self)):
+            return True
+        via = type(self)._default_manager.get_queryset().published_via
+        return self.is_published and all(
+            attrgetter(path.replace("__", "."))(self).is_published for path in via
+        )
 
 
 class Cited(models.Model):

@@ -13,7 +13,6 @@ from .models import (
     Indicator,
     Organisation,
     Program,
-    ProgramLine,
     ProgramOrganisation,
     Settlement,
     Theme,
@@ -142,12 +141,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgramLineSerializer(serializers.ModelSerializer):
+class ProgramLineSerializer(VisibleRefSerializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
     budget_program = serializers.CharField(source="budget_program.name")
-
-    class Meta:
-        model = ProgramLine
-        fields = ["slug", "name", "budget_program"]
 
 
 class ProgramOrganisationSerializer(serializers.Serializer):

@@ -1,0 +1,166 @@
+"""The leak test: concept records of every model carry a marker; an anonymous crawl of every
+public page and API endpoint, following links and trying every list filter, never shows it."""
+
+import re
+from collections import deque
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.apps import apps
+
+from budgets.models import BudgetLine
+from programs.models import (
+    CommitmentRelation,
+    Program,
+    PublicationStatus,
+    Publishable,
+)
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "LEKMARKER"
+CONCEPT = {"publication_status": PublicationStatus.CONCEPT}
+SEEDS = ["/", "/programmas", "/toezeggingen", "/toezeggingen/rappellijst", "/api/v1"]
+SKIP = ("/admin/", "/i18n/", "/static/")
+
+
+def plant_concepts(memo):
+    """One concept record of every publishable model, hooked onto published memo records."""
+    limburgmakers = Program.objects.get(slug="limburgmakers")
+    f = factories
+    theme = f.ThemeFactory(slug="lek-thema", name=f"{MARKER} thema", **CONCEPT)
+    limburgmakers.themes.add(theme)
+    organisation = f.OrganisationFactory(slug="lek-org", name=f"{MARKER} bv", **CONCEPT)
+    f.ProgramOrganisationFactory(
+        program=limburgmakers, organisation=organisation, note=MARKER, **CONCEPT
+    )
+    document = f.DocumentFactory(slug="lek-document", title=f"{MARKER} stuk", **CONCEPT)
+    line = f.ProgramLineFactory(
+        slug="lek-lijn", name=f"{MARKER} lijn", budget_program__name=f"{MARKER} bp", **CONCEPT
+    )
+    line.budget_program.publication_status = PublicationStatus.CONCEPT
+    line.budget_program.save()
+    program = f.ProgramFactory(
+        slug="lek-programma", name=f"{MARKER} programma", parent=limburgmakers, **CONCEPT
+    )
+    f.ProgramFactory(slug="open-met-lek-lijn", program_line=line, source=document)
+    person = f.PersonFactory(slug="lek-persoon", name=f"{MARKER} persoon", **CONCEPT)
+    meeting = f.MeetingFactory(slug="lek-vergadering", body=f"{MARKER} commissie", **CONCEPT)
+    commitment = f.CommitmentFactory(
+        number="9999", title=f"{MARKER} toezegging", deadline="2020", **CONCEPT
+    )
+    published = f.CommitmentFactory(
+        number="9998", title="Open toezegging", deadline="2020", made_by=person, meeting=meeting
+    )
+    published.submitters.add(person)
+    published.programs.add(program)
+    CommitmentRelation.objects.create(
+        commitment=published, related=commitment, kind="replaces", note=MARKER, **CONCEPT
+    )
+    f.SettlementFactory(commitment=published, explanation=MARKER, **CONCEPT)
+    f.SettlementFactory(commitment=published, proposal_document=document)
+    action = f.ActionFactory(slug="lek-actie", title=f"{MARKER} actie", **CONCEPT)
+    action.commitments.add(published)
+    f.ActionFactory(slug="open-actie", owner=organisation, program=program).commitments.add(
+        commitment
+    )
+    f.IndicatorFactory(slug="lek-kengetal", name=f"{MARKER} kengetal", **CONCEPT)
+    f.IndicatorFactory(slug="open-kengetal", program=program, source=document)
+    BudgetLine.objects.create(
+        document=memo,
+        position=50,
+        label=f"{MARKER} post",
+        program=limburgmakers,
+        contribution_kind="amount",
+        amount=123456789,
+        **CONCEPT,
+    )
+    f.BudgetLineFactory(
+        document=memo, position=51, label=f"{MARKER} via programma", program=program
+    )
+    f.SubsidyFactory(slug="lek-subsidie", description=MARKER, instrument=limburgmakers, **CONCEPT)
+    f.SubsidyFactory(slug="subsidie-aan-lek", recipient=organisation, instrument=program)
+    return {
+        "theme": "lek-thema",
+        "organisation": "lek-org",
+        "document": "lek-document",
+        "program": "lek-programma",
+        "person": "lek-persoon",
+        "meeting": "lek-vergadering",
+        "commitment": "toezegging-9999",
+    }
+
+
+def test_every_publishable_model_has_a_planted_concept(memo):
+    plant_concepts(memo)
+    publishable = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and not model.__name__.startswith("Historical")
+    ]
+    for model in publishable:
+        assert model.objects.filter(publication_status="concept").exists(), model
+
+
+def links_in(response):
+    body = response.content.decode()
+    if response["Content-Type"].startswith("application/"):
+        found = re.findall(r'"(http://testserver/[^"]*)"', body)
+    else:
+        found = re.findall(r'href="(/[^"#]*)"', body)
+    for link in found:
+        parts = urlsplit(link.replace("&amp;", "&"))
+        yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def filter_probes(client, planted):
+    """Every list filter of the OpenAPI document, with enum values and the planted slugs."""
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        if "{" in path:
+            continue
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] != "query" or parameter["name"] in ("page", "pageSize"):
+                continue
+            values = (
+                parameter["schema"].get("enum")
+                or parameter["schema"].get("items", {}).get("enum")
+                or ["true", "false", "2020-01-01", "onbekend", *planted.values()]
+            )
+            for value in values:
+                yield f"{path}?{urlencode({parameter['name']: value})}"
+
+
+def test_an_anonymous_crawl_never_sees_concept_data(client, memo):
+    planted = plant_concepts(memo)
+    queue = deque(SEEDS + list(filter_probes(client, planted)))
+    queue.extend(
+        f"/toezeggingen?{urlencode({name: value})}"
+        for name, value in [
+            ("theme", "lek-thema"),
+            ("portfolioHolder", "lek-persoon"),
+            ("meeting", "lek-vergadering"),
+            ("overdue", "true"),
+            ("program", "lek-programma"),
+        ]
+    )
+    queue.append("/toezeggingen/rappellijst?vergadering=lek-vergadering")
+    queue.append("/toezeggingen/rappellijst?datum=2030-01-01&format=csv")
+    queue.append("/toezeggingen/rappellijst?datum=2030-01-01&format=xlsx")
+    seen = set()
+    while queue:
+        url = queue.popleft()
+        if url in seen or url.startswith(SKIP):
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), url
+        assert MARKER.encode() not in response.content, url
+        assert b"123456789" not in response.content, url
+        if (
+            response.status_code == 200 and "html" in response["Content-Type"]
+        ) or "json" in response["Content-Type"]:
+            queue.extend(link for link in links_in(response) if link not in seen)
+    assert len(seen) > 200, len(seen)
