@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.admin import (
     DocumentAdmin,
-    FuzzyDateAdminMixin,
+    EditFormAdminMixin,
     ProgramAdmin,
     PublicationRightsMixin,
     PublishableAdmin,
@@ -75,7 +75,7 @@ class SubsidyAdmin(PublishableAdmin):
         return obj.leverage or "-"
 
 
-class BudgetLineInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
+class BudgetLineInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
     model = BudgetLine
     extra = 0
     autocomplete_fields = ["document"]
@@ -87,10 +87,11 @@ class BudgetLineInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.Tabula
         "amount",
         "funder",
         "publication_status",
+        "seen_version",
     ]
 
 
-class SubsidyInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
+class SubsidyInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
     model = Subsidy
     fk_name = "instrument"
     extra = 0
@@ -103,6 +104,7 @@ class SubsidyInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularIn
         "settled_amount",
         "project_volume",
         "publication_status",
+        "seen_version",
     ]
 
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import fuzzy_date_form
+from .forms import edit_form
 from .models import (
     Action,
     BudgetProgram,
@@ -28,12 +28,12 @@ admin.site.site_title = _("Maakindustrie beheer")
 admin.site.index_title = _("Beleid, geld en toezeggingen")
 
 
-class FuzzyDateAdminMixin:
-    """Edit each fuzzy date of the model as one Dutch text box ('najaar 2015')."""
+class EditFormAdminMixin:
+    """Fuzzy dates as one Dutch text box ('najaar 2015'); a stale version is refused."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form = fuzzy_date_form(self.model, self.form)
+        self.form = edit_form(self.model, self.form)
 
 
 def fuzzy_column(name, description):
@@ -77,7 +77,7 @@ class PublicationRightsMixin:
         return published and not may_publish(request.user, self.model)
 
 
-class PublishableAdmin(PublicationRightsMixin, FuzzyDateAdminMixin, SimpleHistoryAdmin):
+class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     # Links typed without a scheme are https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -86,11 +86,19 @@ class PublishableAdmin(PublicationRightsMixin, FuzzyDateAdminMixin, SimpleHistor
         return [*super().get_list_filter(request), "publication_status"]
 
 
-class ProgramOrganisationInline(PublicationRightsMixin, FuzzyDateAdminMixin, admin.TabularInline):
+class ProgramOrganisationInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
     model = ProgramOrganisation
     extra = 0
     autocomplete_fields = ["organisation", "source"]
-    fields = ["organisation", "role", "note", "publication_status", "source", "source_locator"]
+    fields = [
+        "organisation",
+        "role",
+        "note",
+        "publication_status",
+        "source",
+        "source_locator",
+        "seen_version",
+    ]
 
 
 @admin.register(Document)
@@ -233,7 +241,7 @@ class DeadlineChangeInline(admin.TabularInline):
         return False
 
 
-class SettlementInline(PublicationRightsMixin, admin.StackedInline):
+class SettlementInline(PublicationRightsMixin, EditFormAdminMixin, admin.StackedInline):
     model = Settlement
     extra = 0
     autocomplete_fields = ["proposal_document", "decided_at"]
@@ -244,6 +252,7 @@ class SettlementInline(PublicationRightsMixin, admin.StackedInline):
         ("decision", "decided_on", "decided_at"),
         "decision_note",
         "publication_status",
+        "seen_version",
     ]
     decision_fields = ["decision", "decided_on", "decided_at", "decision_note"]
 
@@ -254,12 +263,12 @@ class SettlementInline(PublicationRightsMixin, admin.StackedInline):
         return fields
 
 
-class CommitmentRelationInline(PublicationRightsMixin, admin.TabularInline):
+class CommitmentRelationInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
     model = CommitmentRelation
     fk_name = "commitment"
     extra = 0
     autocomplete_fields = ["related"]
-    fields = ["kind", "related", "note", "publication_status"]
+    fields = ["kind", "related", "note", "publication_status", "seen_version"]
 
 
 @admin.register(Commitment)

@@ -1,4 +1,4 @@
-"""Forms: a fuzzy date is edited as one text box that reads Dutch ('medio 2016')."""
+"""Forms: fuzzy dates as one Dutch text box ('medio 2016'), edits that lose no one's update."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -37,8 +37,12 @@ class FuzzyDateFormField(forms.CharField):
             return True
 
 
-class FuzzyDateModelForm(forms.ModelForm):
-    """Fills its fuzzy-date text fields from the instance and writes them back before validation."""
+class EditModelForm(forms.ModelForm):
+    """The admin's edit form: fuzzy dates as Dutch text, and no lost updates.
+
+    `seen_version` carries the version the editor opened; a save of an older version is
+    refused with what changed meanwhile, and the version test is repeated in the UPDATE itself.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +53,14 @@ class FuzzyDateModelForm(forms.ModelForm):
                 self.fields.pop(fuzzy.name, None)
             elif fuzzy.name not in self.initial:
                 self.initial[fuzzy.name] = getattr(self.instance, fuzzy.name)
+        if "seen_version" in self.fields and self.instance.pk:
+            self.initial.setdefault("seen_version", self._stored_version())
+
+    def _stored_version(self):
+        # From the database, not the instance: a history revert edits an old copy.
+        model = type(self.instance)
+        stored = model._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+        return stored.first()
 
     def _wants(self, name):
         fields, exclude = self._meta.fields, self._meta.exclude or ()
@@ -56,25 +68,57 @@ class FuzzyDateModelForm(forms.ModelForm):
             return False
         return name not in exclude
 
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None and seen != self._stored_version():
+            raise ValidationError(changed_since(self.instance, seen), code="stale")
+        return cleaned
+
     def _post_clean(self):
         for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
             if fuzzy.name in self.cleaned_data:
                 setattr(self.instance, fuzzy.name, self.cleaned_data[fuzzy.name])
+        if self.cleaned_data.get("seen_version") is not None:
+            self.instance._loaded_version = self.cleaned_data["seen_version"]
         super()._post_clean()
 
 
-def fuzzy_date_form(model, base=forms.ModelForm):
-    """A subclass of `base` with one text field per fuzzy date of `model`."""
-    fuzzy_dates = getattr(model._meta, "fuzzy_dates", [])
-    if not fuzzy_dates:
-        return base
+def changed_since(record, seen_version):
+    """'Gewijzigd door X op Y sinds u dit opende: naam: 'a' → 'b'; ...' from the history."""
+    current = record.history.first()
+    seen = record.history.filter(version=seen_version).first()
+    if current is None or seen is None:
+        return _("Dit record is gewijzigd sinds u het opende. Open het opnieuw.")
+    changes = [
+        f"{record._meta.get_field(change.field).verbose_name}: "
+        f"'{change.old if change.old is not None else ''}' → "
+        f"'{change.new if change.new is not None else ''}'"
+        for change in current.diff_against(seen, excluded_fields=["version"]).changes
+    ]
+    return _(
+        "%(who)s heeft dit record op %(when)s gewijzigd nadat u het opende: %(changes)s. "
+        "Uw wijziging is niet opgeslagen; open het record opnieuw en breng haar daarna aan."
+    ) % {
+        "who": current.history_user or _("iemand"),
+        "when": timezone.localtime(current.history_date).strftime("%d-%m-%Y %H:%M"),
+        "changes": "; ".join(changes) or _("geen zichtbare velden"),
+    }
+
+
+def edit_form(model, base=forms.ModelForm):
+    """A subclass of `base` with a text field per fuzzy date and, when versioned, `seen_version`."""
     declared = {
         fuzzy.name: FuzzyDateFormField(
             label=fuzzy.verbose_name, help_text=fuzzy.help_text, required=not fuzzy.blank
         )
-        for fuzzy in fuzzy_dates
+        for fuzzy in getattr(model._meta, "fuzzy_dates", [])
     }
-    return type(f"{model.__name__}Form", (FuzzyDateModelForm, base), declared)
+    if any(field.name == "version" for field in model._meta.fields):
+        declared["seen_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    if not declared:
+        return base
+    return type(f"{model.__name__}Form", (EditModelForm, base), declared)
 
 
 class ReminderListForm(forms.Form):

@@ -54,6 +54,16 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+class StaleRecord(Exception):
+    """Someone saved the record after this copy of it was read: saving would lose their change."""
+
+    def __init__(self, record, version):
+        self.record, self.version = record, version
+        super().__init__(
+            f"{record._meta.label} {record.pk}: version {version} is no longer current"
+        )
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -69,10 +79,56 @@ class Publishable(models.Model):
         default=PublicationStatus.CONCEPT,
         db_index=True,
     )
+    version = models.PositiveIntegerField(
+        _("versie"),
+        default=1,
+        editable=False,
+        help_text=_("Telt elke opgeslagen wijziging; een verouderde versie wordt geweigerd."),
+    )
     history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        """Save as the next version; refuse (`StaleRecord`) if someone saved in between."""
+        if self.pk is not None and not kwargs.get("force_insert"):
+            expected = getattr(self, "_loaded_version", None)
+            if expected is None:
+                # Built by hand (a history revert, a script): continue from the stored version.
+                expected = (
+                    type(self)
+                    ._base_manager.filter(pk=self.pk)
+                    .values_list("version", flat=True)
+                    .first()
+                )
+            if expected is not None:
+                self._loaded_version = expected
+                self.version = expected + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+        self._loaded_version = self.version
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._loaded_version = record.__dict__.get("version")
+        return record
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # The version test and the write are one UPDATE: of two saves of the same version,
+        # exactly one matches a row.
+        expected = getattr(self, "_loaded_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        versioned = base_qs.filter(version=expected)
+        if super()._do_update(versioned, using, pk_val, values, update_fields, forced_update):
+            return True
+        if base_qs.filter(pk=pk_val).exists():
+            self.version = expected
+            raise StaleRecord(self, expected)
+        return False
 
     @property
     def is_published(self):
