@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +30,18 @@ admin.site.index_title = _("Beleid, geld en toezeggingen")
 class EditFormAdminMixin:
     """Fuzzy dates as one Dutch text box ('najaar 2015'); a stale version is refused."""
 
+    edit_only_fields = ("seen_version", "change_reason")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form = edit_form(self.model, self.form)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A read-only page shows the record, not the editing aids.
+            fields = [name for name in fields if name not in self.edit_only_fields]
+        return fields
 
 
 def fuzzy_column(name, description):
@@ -81,6 +89,24 @@ class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistory
     list_per_page = 50
     # Links typed without a scheme are https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows are changed for the reason given on the record they belong to.
+        reason = form.cleaned_data.get("change_reason") or ""
+        for inline_form in formset.forms:
+            inline_form.instance._change_reason = reason
+        for deleted in formset.deleted_forms:
+            deleted.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = _("Verwijderd in het beheer")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # One delete per record, so each leaves its own history entry.
+        for obj in queryset:
+            self.delete_model(request, obj)
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), "publication_status"]
@@ -209,27 +235,6 @@ class CommitmentFlagFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommitmentAdminForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        label=_("Reden van de wijziging"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Verplicht als de status of de termijn verandert; komt in de geschiedenis."),
-    )
-    needs_reason = ("status", "deadline", "without_deadline")
-
-    def clean(self):
-        cleaned = super().clean()
-        changed = [name for name in self.needs_reason if name in self.changed_data]
-        if self.instance.pk and changed and not cleaned.get("change_reason", "").strip():
-            self.add_error("change_reason", _("Geef de reden van deze wijziging."))
-        return cleaned
-
-    def save(self, commit=True):
-        self.instance._change_reason = self.cleaned_data.get("change_reason", "")
-        return super().save(commit)
-
-
 class DeadlineChangeInline(admin.TabularInline):
     model = DeadlineChange
     extra = 0
@@ -273,7 +278,6 @@ class CommitmentRelationInline(PublicationRightsMixin, EditFormAdminMixin, admin
 
 @admin.register(Commitment)
 class CommitmentAdmin(PublishableAdmin):
-    form = CommitmentAdminForm
     list_display = [
         "__str__",
         "kind",

@@ -46,12 +46,13 @@ class EditModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
-            if not self._wants(fuzzy.name):
+        for name in self.declared_fields:
+            if not self._wants(name):
                 # Declared fields are always on a ModelForm; one the form does not show must
-                # not clear the stored date when the form is saved.
-                self.fields.pop(fuzzy.name, None)
-            elif fuzzy.name not in self.initial:
+                # not clear a stored date or demand a reason nobody can give.
+                self.fields.pop(name, None)
+        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
+            if fuzzy.name in self.fields and fuzzy.name not in self.initial:
                 self.initial[fuzzy.name] = getattr(self.instance, fuzzy.name)
         if "seen_version" in self.fields and self.instance.pk:
             self.initial.setdefault("seen_version", self._stored_version())
@@ -70,6 +71,16 @@ class EditModelForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        reason = (cleaned.get("change_reason") or "").strip()
+        if (
+            "change_reason" in self.fields
+            and self.instance.pk
+            and self.has_changed()
+            and not reason
+        ):
+            self.add_error(
+                "change_reason", _("Zeg waarom u dit wijzigt; het komt in de geschiedenis.")
+            )
         seen = cleaned.get("seen_version")
         if self.instance.pk and seen is not None and seen != self._stored_version():
             raise ValidationError(changed_since(self.instance, seen), code="stale")
@@ -81,6 +92,9 @@ class EditModelForm(forms.ModelForm):
                 setattr(self.instance, fuzzy.name, self.cleaned_data[fuzzy.name])
         if self.cleaned_data.get("seen_version") is not None:
             self.instance._loaded_version = self.cleaned_data["seen_version"]
+        if "change_reason" in self.fields:
+            default = _("Aangemaakt") if self.instance.pk is None else ""
+            self.instance._change_reason = self.cleaned_data.get("change_reason") or default
         super()._post_clean()
 
 
@@ -107,7 +121,8 @@ def changed_since(record, seen_version):
 
 
 def edit_form(model, base=forms.ModelForm):
-    """A subclass of `base` with a text field per fuzzy date and, when versioned, `seen_version`."""
+    """A subclass of `base` with a text field per fuzzy date, `seen_version` for versioned
+    models and `change_reason` for models with history."""
     declared = {
         fuzzy.name: FuzzyDateFormField(
             label=fuzzy.verbose_name, help_text=fuzzy.help_text, required=not fuzzy.blank
@@ -116,6 +131,13 @@ def edit_form(model, base=forms.ModelForm):
     }
     if any(field.name == "version" for field in model._meta.fields):
         declared["seen_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    if hasattr(model._meta, "simple_history_manager_attribute"):
+        declared["change_reason"] = forms.CharField(
+            label=_("Reden van de wijziging"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Verplicht bij een wijziging; komt met uw naam in de geschiedenis."),
+        )
     if not declared:
         return base
     return type(f"{model.__name__}Form", (EditModelForm, base), declared)

@@ -35,11 +35,30 @@ def can_read_concepts(user, model=None):
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
+class UntrackedWrite(TypeError):
+    """A write that would bypass the history: every change must say who made it and why."""
+
+    def __init__(self, model, method):
+        super().__init__(
+            f"{model._meta.label}.objects.{method} writes no history; save() each record, or "
+            "use simple_history.utils.bulk_update_with_history(..., manager=Model._base_manager)"
+        )
+
+
 class PublishableQuerySet(models.QuerySet):
-    """Who sees what: editors see concept records, everyone else published ones only."""
+    """Who sees what: editors see concept records, everyone else published ones only.
+
+    Writes that bypass `save()` (`update()`, `bulk_update()`) are refused: they leave no history.
+    """
 
     #: Lookups to related records that must be published too for this record to be public.
     published_via = ()
+
+    def update(self, **kwargs):
+        raise UntrackedWrite(self.model, "update()")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise UntrackedWrite(self.model, "bulk_update()")
 
     def published(self):
         condition = {"publication_status": PublicationStatus.PUBLISHED}

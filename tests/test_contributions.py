@@ -83,7 +83,8 @@ def test_database_refuses_contributions_that_do_not_match_their_kind(kind, amoun
 def test_a_script_cannot_sneak_an_amount_onto_a_pm_line():
     line = BudgetLineFactory(contribution_kind=ContributionKind.PM, amount=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        BudgetLine.objects.filter(pk=line.pk).update(amount=Decimal("5"))
+        # Straight past the model (and its refusal of untracked writes) to the database.
+        BudgetLine._base_manager.filter(pk=line.pk).update(amount=Decimal("5"))
     line.refresh_from_db()
     assert line.amount is None
 
@@ -91,7 +92,7 @@ def test_a_script_cannot_sneak_an_amount_onto_a_pm_line():
 def test_a_fuzzy_date_needs_its_precision_in_the_database():
     program = ProgramFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        type(program).objects.filter(pk=program.pk).update(start_precision="")
+        type(program)._base_manager.filter(pk=program.pk).update(start_precision="")
 
 
 def test_leverage_is_computed_from_volume_and_subsidy():

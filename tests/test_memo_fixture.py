@@ -42,7 +42,10 @@ def test_memo_loads_on_an_empty_database():
 @pytest.mark.django_db
 def test_loading_the_memo_again_changes_nothing(memo):
     before = counts()
-    Program.objects.filter(slug="limburgmakers").update(description="Bewerkt door een redacteur")
+    edited = Program.objects.get(slug="limburgmakers")
+    edited.description = "Bewerkt door een redacteur"
+    edited._change_reason = "Tekst verbeterd"
+    edited.save()
     call_command("load_memo", verbosity=0)
     assert counts() == before
     assert Program.objects.get(slug="limburgmakers").description == "Bewerkt door een redacteur"

@@ -40,9 +40,11 @@ def test_the_second_editor_in_the_admin_is_told_what_changed(admin_client, djang
     second = browser_form(admin_client.get(url), Program)
 
     first["description"] = ["Door de eerste redacteur"]
+    first["change_reason"] = ["Eerste"]
     assert admin_client.post(url, first).status_code == 302
 
     second["description"] = ["Door de tweede redacteur"]
+    second["change_reason"] = ["Tweede"]
     refused = admin_client.post(url, second)
 
     assert refused.status_code == 200

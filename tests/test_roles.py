@@ -88,6 +88,7 @@ def test_who_edits_concept_and_published_records_in_the_admin(as_role, admin_cli
     url = admin_url(Program, "change", program.pk)
     data = browser_form(admin_client.get(url), Program)
     data["description"] = ["Nieuw"]
+    data["change_reason"] = ["Tekst bijgewerkt"]
     client = as_role(role)
     opens, saves = EDITS[(role, status)]
 
@@ -106,6 +107,7 @@ def test_only_publicists_publish(as_role, admin_client, role, publishes):
     url = admin_url(Program, "change", program.pk)
     data = browser_form(admin_client.get(url), Program)
     data["publication_status"] = [PUBLISHED]
+    data["change_reason"] = ["Klaar voor publicatie"]
     as_role(role).post(url, data)
     program.refresh_from_db()
     assert program.is_published is publishes
