@@ -256,6 +256,8 @@ class Subsidy(Publishable, Cited):
     def natural_key(self):
         return (self.slug,)
 
+    natural_key.dependencies = ["programs.program", "programs.organisation"]
+
     @property
     def granted_label(self):
         """`€ 0,05 mln`, or '' when the source gives no amount."""

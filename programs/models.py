@@ -354,6 +354,8 @@ class ProgramLine(Publishable):
     def natural_key(self):
         return (self.slug,)
 
+    natural_key.dependencies = ["programs.budgetprogram"]
+
 
 class ProgramQuerySet(PublishableQuerySet):
     def top_level(self):
@@ -751,9 +753,9 @@ class Commitment(Publishable, Cited):
 
     def save(self, *args, **kwargs):
         """Save, and keep a changed deadline as a `DeadlineChange` with its reason."""
-        old = getattr(self, "_stored_deadline", None)
+        old = self._stored_deadline_state()
         new = self._deadline_state()
-        changed = self.pk is not None and old is not None and old != new
+        changed = old is not None and old != new
         reason = getattr(self, "_change_reason", "") or ""
         if changed and not reason.strip():
             raise ValidationError(_("Een termijn wijzigt alleen met een reden."))
@@ -777,7 +779,8 @@ class Commitment(Publishable, Cited):
     @classmethod
     def from_db(cls, db, field_names, values):
         record = super().from_db(db, field_names, values)
-        record._stored_deadline = record._deadline_state()
+        if set(field_names) >= DEADLINE_FIELDS:
+            record._stored_deadline = record._deadline_state()
         return record
 
     @property
@@ -793,6 +796,15 @@ class Commitment(Publishable, Cited):
 
     def _deadline_state(self):
         return (self.deadline, self.without_deadline)
+
+    def _stored_deadline_state(self):
+        """The deadline as stored: known since loading, or read now (a copy built by hand)."""
+        if hasattr(self, "_stored_deadline"):
+            return self._stored_deadline
+        if self.pk is None:
+            return None
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        return stored._deadline_state() if stored else None
 
     def deadline_label(self):
         """'medio 2016', 'geen termijn' or 'termijn onbekend': a missing deadline shows."""
@@ -816,6 +828,9 @@ class Commitment(Publishable, Cited):
             errors["fulfilment"] = _("Zeg waarmee de toezegging of motie (deels) is voldaan.")
         if errors:
             raise ValidationError(errors)
+
+
+DEADLINE_FIELDS = {"deadline_date", "deadline_precision", "without_deadline"}
 
 
 class DeadlineChange(models.Model):

@@ -456,3 +456,18 @@ def test_the_database_and_python_agree_when_a_period_ends():
         expected = {c.pk for c in commitments if c.deadline.end < day}
         assert set(ended.values_list("pk", flat=True)) == expected, day
         day += datetime.timedelta(days=1)
+
+
+def test_deadline_changes_are_kept_from_partial_and_reverted_copies():
+    commitment = CommitmentFactory(deadline="medio 2026")
+    partial = Commitment.objects.only("pk", "title", "version").get(pk=commitment.pk)
+    partial.deadline = "eind 2026"
+    partial._change_reason = "Uitgesteld"
+    partial.save()
+    reverted = commitment.history.earliest().instance
+    reverted._change_reason = "Teruggezet"
+    reverted.save()
+    assert [(c.old_label(), c.new_label()) for c in commitment.deadline_changes.all()] == [
+        ("medio 2026", "eind 2026"),
+        ("eind 2026", "medio 2026"),
+    ]

@@ -1,0 +1,30 @@
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a file written by `manage.py backup` into an empty, migrated database, all or "
+        "nothing. Refuses a database that already holds records."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the backup file to read")
+
+    def handle(self, *args, path, **options):
+        occupied = [
+            model._meta.label
+            for app_label in ("programs", "budgets")
+            for model in apps.get_app_config(app_label).get_models()
+            if model._default_manager.exists()
+        ]
+        if occupied:
+            raise CommandError(
+                "The database is not empty (" + ", ".join(occupied[:3]) + ", ...); restore "
+                "into a new database: create it, run `manage.py migrate`, then restore."
+            )
+        with transaction.atomic():
+            call_command("loaddata", path, verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"Restored {path}"))
