@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -87,6 +90,7 @@ class PublicationRightsMixin:
 
 class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
+    change_list_template = "admin/publishable_change_list.html"
     # Links typed without a scheme are https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -107,6 +111,30 @@ class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistory
         # One delete per record, so each leaves its own history entry.
         for obj in queryset:
             self.delete_model(request, obj)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        deleted = path("verwijderd/", self.admin_site.admin_view(self.deleted_view), name=name)
+        return [deleted, *super().get_urls()]
+
+    def deleted_view(self, request):
+        """Deleted records, each with a link to its history, where it can be restored."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        pk_name = self.opts.pk.attname
+        deletions = (
+            self.model.history.filter(history_type="-")
+            .exclude(**{f"{pk_name}__in": self.model._base_manager.values(pk_name)})
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Verwijderde %(name)s") % {"name": self.opts.verbose_name_plural},
+            "deletions": deletions,
+        }
+        return TemplateResponse(request, "admin/deleted_records.html", context)
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), "publication_status"]

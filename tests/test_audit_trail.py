@@ -131,3 +131,30 @@ def test_bulk_updates_go_through_the_history_aware_path():
         entry = only_new_record(program, 1)
         assert entry.description == "In bulk"
         assert entry.history_change_reason == "Bulkcorrectie"
+
+
+def test_deleted_records_can_be_found_and_restored(admin_client, admin_user):
+    program = ProgramFactory(name="Weggegooid programma", slug="weg")
+    pk = program.pk
+    admin_client.post(admin_url(Program, "delete", pk), {"post": "yes"})
+    assert not Program.objects.filter(pk=pk).exists()
+
+    changelist = admin_client.get(admin_url(Program, "changelist")).content.decode()
+    assert admin_url(Program, "deleted") in changelist
+    listing = admin_client.get(admin_url(Program, "deleted"))
+    assert "Weggegooid programma" in listing.content.decode()
+    assert admin_url(Program, "history", pk) in listing.content.decode()
+
+    last_version = Program.history.filter(id=pk).exclude(history_type="-").latest()
+    url = admin_url(Program, "history", pk) + f"{last_version.history_id}/"
+    data = browser_form(admin_client.get(url), type(last_version))
+    data["change_reason"] = ["Per ongeluk verwijderd"]
+    admin_client.post(url, data)
+
+    restored = Program.objects.get(pk=pk)
+    assert restored.name == "Weggegooid programma"
+    entry = restored.history.latest()
+    assert entry.history_user == admin_user
+    assert entry.history_change_reason == "Per ongeluk verwijderd"
+    still_deleted = admin_client.get(admin_url(Program, "deleted")).context["deletions"]
+    assert pk not in [deletion.id for deletion in still_deleted]
