@@ -172,7 +172,31 @@ STORAGES = {
     },
 }
 
+# The shared cache: Redis in production (REDIS_URL), so throttling counts across workers.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Request bodies above 1 MB are refused.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
+API_THROTTLE_RATES = {
+    "anonymous": os.environ.get("API_RATE_ANONYMOUS", "120/minute"),
+    "user": os.environ.get("API_RATE_USER", "600/minute"),
+    "token": os.environ.get("API_RATE_TOKEN", "1200/minute"),
+}
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "limburg_maak.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["limburg_maak.throttling.ClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": [
         "djangorestframework_camel_case.render.CamelCaseJSONRenderer",
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",

@@ -12,6 +12,19 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def generous_throttling(settings):
+    """Tests make many requests quickly; the throttling tests set their own rates."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_THROTTLE_RATES = {
+        "anonymous": "10000/minute",
+        "user": "10000/minute",
+        "token": "10000/minute",
+    }
+
+
 @pytest.fixture
 def memo(db):
     """The memo's data, loaded the way `make run` loads it."""

@@ -12,10 +12,12 @@ from html import unescape
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.html import escape
 
 from budgets.models import BudgetLine, ContributionKind, Subsidy
+from limburg_maak.models import ApiToken
 from programs.fuzzydates import FuzzyDate, Precision
 from programs.models import (
     Action,
@@ -46,6 +48,7 @@ HISTORY_MODELS = [model for model in REGISTERED_MODELS if hasattr(model, "histor
 # How to make a record of a registered model when the memo has none.
 MAKERS = {
     Group: lambda: Group.objects.create(name="Redactie"),
+    ApiToken: lambda: ApiToken.issue("Test", get_user_model().objects.create_user("systeem"))[0],
     Document: factories.DocumentFactory,
     Theme: factories.ThemeFactory,
     Organisation: factories.OrganisationFactory,

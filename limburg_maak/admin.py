@@ -1,0 +1,50 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Issue and revoke API keys. A key is shown once, when it is made; only its digest is kept."""
+
+    list_display = ["name", "user", "prefix", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "user"]
+        return ["name", "user", "prefix", "created_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "prefix", "created_at", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._change_reason = _("Naam gewijzigd")
+            super().save_model(request, obj, form, change)
+            return
+        key = obj.new_key()
+        obj._change_reason = _("Uitgegeven")
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            _("De sleutel voor %(name)s, eenmalig getoond: %(key)s")
+            % {"name": obj.name, "key": key},
+            messages.WARNING,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Geselecteerde sleutels intrekken"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoked_at = timezone.now()
+            token._change_reason = _("Ingetrokken")
+            token.save()
