@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "limburg_maak.middleware.NoStoreForEditorsMiddleware",
     "limburg_maak.api.ApiVersionMiddleware",
+    # An ETag from the content on every GET; If-None-Match answers 304 (for syncing systems).
+    # Below ApiVersionMiddleware, so a 304 still says which API version answered.
+    "django.middleware.http.ConditionalGetMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429.
     "axes.middleware.AxesMiddleware",
 ]

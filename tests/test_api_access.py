@@ -105,3 +105,19 @@ def test_anonymous_requests_are_read_only():
 def test_answers_to_a_key_that_reads_concepts_are_not_cached(system_account):
     _token, key = ApiToken.issue("BI", system_account)
     assert "no-store" in bearer(key).get("/api/v1/programs")["Cache-Control"]
+
+
+def test_reads_carry_an_etag_and_answer_304_when_nothing_changed():
+    program = ProgramFactory(slug="etag", description="Eerste")
+    client = APIClient()
+    first = client.get("/api/v1/programs/etag")
+    etag = first["ETag"]
+    not_modified = client.get("/api/v1/programs/etag", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified["API-Version"]
+    program.description = "Tweede"
+    program._change_reason = "Tekst"
+    program.save()
+    changed = client.get("/api/v1/programs/etag", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
