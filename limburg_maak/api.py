@@ -41,25 +41,52 @@ def _invalid_params(detail, prefix=""):
         }
 
 
+def problem(request, status, title, detail, **extra):
+    """An RFC 9457 problem details body."""
+    return {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.get_full_path(),
+        **extra,
+    }
+
+
 def problem_exception_handler(exc, context):
-    """DRF errors as RFC 9457 problem details (`application/problem+json`)."""
+    """DRF errors as problem details (`application/problem+json`), every invalid field listed."""
     response = exception_handler(exc, context)
     if response is None:
         return None
-    problem = {
-        "type": "about:blank",
-        "title": response.status_text,
-        "status": response.status_code,
-        "instance": context["request"].get_full_path(),
-    }
+    request, status, title = context["request"], response.status_code, response.status_text
     if isinstance(exc, ValidationError):
-        problem["detail"] = "Een of meer parameters of velden zijn ongeldig."
-        problem["invalidParams"] = list(_invalid_params(exc.detail))
+        detail = "Een of meer parameters of velden zijn ongeldig."
+        response.data = problem(
+            request, status, title, detail, invalidParams=list(_invalid_params(exc.detail))
+        )
     else:
-        problem["detail"] = str(getattr(exc, "detail", response.status_text))
-    response.data = problem
+        response.data = problem(request, status, title, str(getattr(exc, "detail", title)))
     response.content_type = PROBLEM_JSON
     return response
+
+
+def not_found(request, exception=None):
+    """Django's own 404: problem+json under /api/ (a trailing slash, an unknown resource)."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    detail = "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep."
+    body = problem(request, 404, "Niet gevonden", detail)
+    return JsonResponse(body, status=404, content_type=PROBLEM_JSON)
+
+
+def server_error(request):
+    """Django's own 500: problem+json under /api/."""
+    if not request.path.startswith("/api/"):
+        return django_server_error(request)
+    body = problem(
+        request, 500, "Interne fout", "Er ging iets mis aan onze kant; de fout is gelogd."
+    )
+    return JsonResponse(body, status=500, content_type=PROBLEM_JSON)
 
 
 class ApiVersionMiddleware:
@@ -73,31 +100,3 @@ class ApiVersionMiddleware:
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.API_VERSION
         return response
-
-
-def not_found(request, exception=None):
-    """Django's own 404: problem+json under /api/ (a trailing slash, an unknown resource)."""
-    if not request.path.startswith("/api/"):
-        return page_not_found(request, exception)
-    problem = {
-        "type": "about:blank",
-        "title": "Niet gevonden",
-        "status": 404,
-        "detail": "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep.",
-        "instance": request.get_full_path(),
-    }
-    return JsonResponse(problem, status=404, content_type=PROBLEM_JSON)
-
-
-def server_error(request):
-    """Django's own 500: problem+json under /api/."""
-    if not request.path.startswith("/api/"):
-        return django_server_error(request)
-    problem = {
-        "type": "about:blank",
-        "title": "Interne fout",
-        "status": 500,
-        "detail": "Er ging iets mis aan onze kant; de fout is gelogd.",
-        "instance": request.get_full_path(),
-    }
-    return JsonResponse(problem, status=500, content_type=PROBLEM_JSON)
