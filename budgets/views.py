@@ -18,6 +18,7 @@ from programs.views import (
     PublicReadViewSet,
     commitments_for,
     public_id_parameter,
+    status_counts,
 )
 
 from . import filters, serializers
@@ -74,9 +75,13 @@ def home(request):
             (document, lines.filter(document=document).totals()) for document in documents
         ],
         "program_count": Program.objects.visible_to(user).count(),
-        "commitments": Commitment.objects.visible_to(user)
-        .values("status")
-        .annotate(count=Count("pk")),
+        "status_counts": status_counts(
+            Commitment.objects.visible_to(user)
+            .tracked()
+            .order_by()
+            .values("status")
+            .annotate(count=Count("pk"))
+        ),
     }
     return render(request, "home.html", context)
 

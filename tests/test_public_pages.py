@@ -21,6 +21,8 @@ def test_start_page_says_what_this_is_and_links_onwards(client, memo):
     assert 'href="/programmas"' in body
     assert 'href="/toezeggingen"' in body
     assert "€ 77,57 mln + 6 × PM" in text_of(response)
+    assert "3 voldaan" in text_of(response)
+    assert "0 deels voldaan" in text_of(response)
 
 
 def test_memo_page_shows_the_annex_in_order_with_its_total_row(client, memo):
