@@ -5,6 +5,7 @@ from programs.serializers import (
     FuzzyDateSerializerField,
     OrganisationRefSerializer,
     ProgramRefSerializer,
+    RecordSerializer,
     SourceSerializer,
 )
 
@@ -23,7 +24,7 @@ class ContributionSerializer(serializers.Serializer):
         return instance
 
 
-class BudgetLineSerializer(serializers.ModelSerializer):
+class BudgetLineSerializer(RecordSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     document = DocumentRefSerializer()
     program = ProgramRefSerializer()
@@ -51,7 +52,7 @@ class BudgetLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class SubsidySerializer(serializers.ModelSerializer):
+class SubsidySerializer(RecordSerializer):
     instrument = ProgramRefSerializer()
     recipient = OrganisationRefSerializer()
     granted_on = FuzzyDateSerializerField()
@@ -59,7 +60,7 @@ class SubsidySerializer(serializers.ModelSerializer):
         max_digits=10, decimal_places=2, allow_null=True, read_only=True
     )
     granted_label = serializers.CharField(read_only=True)
-    source = SourceSerializer(allow_null=True)
+    source = SourceSerializer()
 
     class Meta:
         model = Subsidy

@@ -17,11 +17,18 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+def camel(name):
+    """`contribution_kind` -> `contributionKind`, as the API's keys are written."""
+    head, *rest = str(name).split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
 def _invalid_params(detail, prefix=""):
     """Flatten DRF's nested error detail into ADR `invalidParams` entries."""
     if isinstance(detail, dict):
         for name, value in detail.items():
-            yield from _invalid_params(value, f"{prefix}.{name}" if prefix else str(name))
+            name = camel(name)
+            yield from _invalid_params(value, f"{prefix}.{name}" if prefix else name)
     elif isinstance(detail, list):
         if all(not isinstance(item, (dict, list)) for item in detail):
             for item in detail:

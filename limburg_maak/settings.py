@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": API_VERSION,
     "CONTACT": {"name": "Provincie Limburg", "url": "https://www.limburg.nl"},
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
     "CAMELIZE_NAMES": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",

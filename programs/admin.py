@@ -57,18 +57,13 @@ def fuzzy_column(name, description):
     return column
 
 
-def may_publish(user, model):
-    """Publicists publish, unpublish and change published records; editors edit concepts."""
-    return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
-
-
 class PublicationRightsMixin:
     """Without the publish permission the publication status is read-only (new records are
     concepts) and published records can be read but not changed or deleted."""
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not may_publish(request.user, self.model):
+        if not self.model.may_publish(request.user):
             fields.append("publication_status")
         return fields
 
@@ -85,7 +80,7 @@ class PublicationRightsMixin:
     def _published_and_locked(self, request, obj):
         # Inlines get the parent as `obj`; their rows follow the publication-status rule only.
         published = isinstance(obj, self.model) and obj.is_published
-        return published and not may_publish(request.user, self.model)
+        return published and not self.model.may_publish(request.user)
 
 
 class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin):

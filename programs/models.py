@@ -153,6 +153,11 @@ class Publishable(models.Model):
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
 
+    @classmethod
+    def may_publish(cls, user):
+        """Publicists publish, unpublish and change published records; editors edit concepts."""
+        return bool(user) and user.has_perm(f"{cls._meta.app_label}.publish_{cls._meta.model_name}")
+
     def is_visible_to(self, user):
         """The same rule as `PublishableQuerySet.visible_to`, for a record already loaded."""
         if can_read_concepts(user, type(self)):

@@ -1,9 +1,14 @@
-"""Read API representations. JSON keys become lowerCamelCase in the renderer."""
+"""API representations, read and written. JSON keys become lowerCamelCase in the renderer."""
 
+import copy
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
-from .fuzzydates import Precision
+from .fuzzydates import FuzzyDate, Precision
 from .models import (
     Action,
     Commitment,
@@ -11,9 +16,13 @@ from .models import (
     DeadlineChange,
     Document,
     Indicator,
+    Meeting,
     Organisation,
+    Person,
     Program,
+    ProgramLine,
     ProgramOrganisation,
+    PublicationStatus,
     Settlement,
     Theme,
 )
@@ -28,11 +37,30 @@ class FuzzyDateSchema(serializers.Serializer):
 
 @extend_schema_field(FuzzyDateSchema(allow_null=True))
 class FuzzyDateSerializerField(serializers.Field):
-    """A fuzzy date as `{start, end, precision, label}`, or null when unknown."""
+    """A fuzzy date as `{start, end, precision, label}`, or null when unknown.
+
+    Written as the same object, as `{"label": "medio 2016"}` or as the text alone.
+    """
 
     def __init__(self, **kwargs):
-        kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            if isinstance(data, str):
+                return FuzzyDate.parse(data)
+            if isinstance(data, dict) and data.get("label"):
+                return FuzzyDate.parse(data["label"])
+            if isinstance(data, dict) and data.get("start") and data.get("precision"):
+                start = datetime.date.fromisoformat(str(data["start"]))
+                return FuzzyDate.containing(start, data["precision"])
+        except ValueError:
+            pass
+        raise serializers.ValidationError(
+            "Geef een datum of periode zoals 'medio 2016', of {start, precision}."
+        )
 
     def get_attribute(self, instance):
         # A missing fuzzy date is a value (null), not a missing attribute.
@@ -48,57 +76,86 @@ class FuzzyDateSerializerField(serializers.Field):
 
 
 class VisibleRefSerializer(serializers.Serializer):
-    """A link to a related record; null when the reader may not see that record."""
+    """A link to a related record; null when the reader may not see that record.
+
+    Written back as the same object (or just its key): only the key (`slug`) is read, and
+    it must name a record the writer may see.
+    """
+
+    model = None
+    key = "slug"
 
     def to_representation(self, instance):
-        user = getattr(self.context.get("request"), "user", None)
-        if not instance.is_visible_to(user):
+        if not instance.is_visible_to(self._user()):
             return None
         return super().to_representation(instance)
+
+    def to_internal_value(self, data):
+        value = data.get(self.key) if isinstance(data, dict) else data
+        if not isinstance(value, str) or not value:
+            raise serializers.ValidationError(f"Geef de {self.key} van het record.")
+        records = self.model.objects.visible_to(self._user())
+        try:
+            if self.key == "slug":
+                return records.get(slug=value)
+            return records.get_by_public_id(value)
+        except self.model.DoesNotExist:
+            raise serializers.ValidationError(f"Onbekend: {value!r}.") from None
+
+    def _user(self):
+        return getattr(self.context.get("request"), "user", None)
 
 
 class NamedRefSerializer(VisibleRefSerializer):
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = serializers.CharField(read_only=True)
 
 
 # One class per kind of record, so the OpenAPI document names what each link points to.
 class ThemeRefSerializer(NamedRefSerializer):
-    pass
+    model = Theme
 
 
 class OrganisationRefSerializer(NamedRefSerializer):
-    pass
+    model = Organisation
 
 
 class ProgramRefSerializer(NamedRefSerializer):
-    pass
+    model = Program
 
 
 class DocumentRefSerializer(VisibleRefSerializer):
+    model = Document
     slug = serializers.SlugField()
-    title = serializers.CharField()
+    title = serializers.CharField(read_only=True)
 
 
 class PersonRefSerializer(NamedRefSerializer):
-    party = serializers.CharField()
+    model = Person
+    party = serializers.CharField(read_only=True)
 
 
 class ActionRefSerializer(VisibleRefSerializer):
+    model = Action
     slug = serializers.SlugField()
-    title = serializers.CharField()
+    title = serializers.CharField(read_only=True)
 
 
 class CommitmentRefSerializer(VisibleRefSerializer):
+    model = Commitment
+    key = "id"
     id = serializers.CharField(source="public_id")
-    title = serializers.CharField()
+    title = serializers.CharField(read_only=True)
 
 
 class SourceSerializer(serializers.Serializer):
-    """Where a fact comes from: the document and the place in it."""
+    """Where a fact comes from: the document and the place in it (`source` and `source_locator`)."""
 
     document = serializers.SlugField(source="source.slug")
-    locator = serializers.CharField(source="source_locator")
+    locator = serializers.CharField(source="source_locator", required=False, allow_blank=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", allow_null=True, required=False, **kwargs)
 
     def get_attribute(self, instance):
         user = getattr(self.context.get("request"), "user", None)
@@ -106,25 +163,98 @@ class SourceSerializer(serializers.Serializer):
             return instance
         return None
 
+    def validate_empty_values(self, data):
+        if data is None:
+            return True, {"source": None, "source_locator": ""}
+        return super().validate_empty_values(data)
 
-class ThemeSerializer(serializers.ModelSerializer):
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Geef {document, locator}.")
+        document = DocumentRefSerializer(context=self.context).to_internal_value(
+            data.get("document")
+        )
+        return {"source": document, "source_locator": str(data.get("locator") or "")}
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A record read and written through the API, checked by the model exactly as in the admin.
+
+    Related records are written as their key; many-to-many links are set after the save.
+    `publicationStatus` may be set to published only by those who may publish.
+    """
+
+    def get_field_names(self, declared_fields, info):
+        return [*super().get_field_names(declared_fields, info), "publication_status", "version"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        user = getattr(self.context.get("request"), "user", None)
+        publishing = attrs.get("publication_status") == PublicationStatus.PUBLISHED
+        changing_published = self.instance is not None and self.instance.is_published
+        if (publishing or changing_published) and not model.may_publish(user):
+            raise PermissionDenied("Alleen wie mag publiceren, wijzigt gepubliceerde gegevens.")
+        record = copy.copy(self.instance) if self.instance is not None else model()
+        many = self._many_to_many(attrs)
+        for name, value in attrs.items():
+            if name not in many:
+                setattr(record, name, value)
+        try:
+            record.full_clean(exclude=list(many))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors" if name == "__all__" else name: messages
+                    for name, messages in error.message_dict.items()
+                }
+            ) from None
+        return attrs
+
+    def create(self, validated_data):
+        many = self._many_to_many(validated_data)
+        links = {name: validated_data.pop(name) for name in many}
+        record = self.Meta.model(**validated_data)
+        record._change_reason = self.context.get("change_reason", "")
+        record.save()
+        for name, values in links.items():
+            getattr(record, name).set(values)
+        return record
+
+    def update(self, record, validated_data):
+        many = self._many_to_many(validated_data)
+        links = {name: validated_data.pop(name) for name in many}
+        for name, value in validated_data.items():
+            setattr(record, name, value)
+        record._change_reason = self.context.get("change_reason", "")
+        record.save()
+        for name, values in links.items():
+            getattr(record, name).set(values)
+        return record
+
+    def _many_to_many(self, data):
+        names = {field.name for field in self.Meta.model._meta.many_to_many}
+        return {name for name in data if name in names}
+
+
+class ThemeSerializer(RecordSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name", "description"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(RecordSerializer):
     date = FuzzyDateSerializerField()
-    issuer = OrganisationRefSerializer(allow_null=True)
+    issuer = OrganisationRefSerializer(allow_null=True, required=False)
 
     class Meta:
         model = Document
         fields = ["slug", "title", "kind", "date", "issuer", "reference", "url", "summary"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
-    parent = OrganisationRefSerializer(allow_null=True)
-    source = SourceSerializer(allow_null=True)
+class OrganisationSerializer(RecordSerializer):
+    parent = OrganisationRefSerializer(allow_null=True, required=False)
+    source = SourceSerializer()
 
     class Meta:
         model = Organisation
@@ -142,9 +272,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class ProgramLineSerializer(VisibleRefSerializer):
+    model = ProgramLine
     slug = serializers.SlugField()
-    name = serializers.CharField()
-    budget_program = serializers.CharField(source="budget_program.name")
+    name = serializers.CharField(read_only=True)
+    budget_program = serializers.CharField(source="budget_program.name", read_only=True)
 
 
 class ProgramOrganisationSerializer(serializers.Serializer):
@@ -152,14 +283,14 @@ class ProgramOrganisationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ProgramOrganisation.Role.choices)
 
 
-class ProgramSerializer(serializers.ModelSerializer):
-    parent = ProgramRefSerializer(allow_null=True)
-    program_line = ProgramLineSerializer(allow_null=True)
+class ProgramSerializer(RecordSerializer):
+    parent = ProgramRefSerializer(allow_null=True, required=False)
+    program_line = ProgramLineSerializer(allow_null=True, required=False)
     start = FuzzyDateSerializerField()
     end = FuzzyDateSerializerField()
-    themes = ThemeRefSerializer(many=True)
-    organisations = ProgramOrganisationSerializer(source="roles", many=True)
-    source = SourceSerializer(allow_null=True)
+    themes = ThemeRefSerializer(many=True, required=False)
+    organisations = ProgramOrganisationSerializer(source="roles", many=True, read_only=True)
+    source = SourceSerializer()
 
     class Meta:
         model = Program
@@ -180,9 +311,10 @@ class ProgramSerializer(serializers.ModelSerializer):
 
 
 class MeetingRefSerializer(VisibleRefSerializer):
+    model = Meeting
     slug = serializers.SlugField()
-    body = serializers.CharField()
-    date = serializers.DateField()
+    body = serializers.CharField(read_only=True)
+    date = serializers.DateField(read_only=True)
 
 
 class DeadlineChangeSerializer(serializers.ModelSerializer):
@@ -206,8 +338,8 @@ class DeadlineChangeSerializer(serializers.ModelSerializer):
 
 
 class SettlementSerializer(serializers.ModelSerializer):
-    proposal_document = DocumentRefSerializer(allow_null=True)
-    decided_at = MeetingRefSerializer(allow_null=True)
+    proposal_document = DocumentRefSerializer(allow_null=True, required=False)
+    decided_at = MeetingRefSerializer(allow_null=True, required=False)
 
     class Meta:
         model = Settlement
@@ -232,31 +364,39 @@ class CommitmentRelationSerializer(serializers.ModelSerializer):
         fields = ["kind", "related", "note"]
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(RecordSerializer):
     id = serializers.CharField(source="public_id", read_only=True)
     made_on = FuzzyDateSerializerField()
-    meeting = MeetingRefSerializer(allow_null=True)
-    made_by = PersonRefSerializer(allow_null=True)
-    submitters = PersonRefSerializer(many=True)
+    meeting = MeetingRefSerializer(allow_null=True, required=False)
+    made_by = PersonRefSerializer(allow_null=True, required=False)
+    submitters = PersonRefSerializer(many=True, required=False)
     deadline = FuzzyDateSerializerField()
-    deadline_label = serializers.CharField()
+    deadline_label = serializers.CharField(read_only=True)
     is_tracked = serializers.BooleanField(
-        help_text="Een toezegging of een aangenomen motie: telt mee als openstaand of afgedaan."
+        read_only=True,
+        help_text="Een toezegging of een aangenomen motie: telt mee als openstaand of afgedaan.",
     )
-    is_overdue = serializers.BooleanField(help_text="Openstaand en de termijn is verstreken.")
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text="Openstaand en de termijn is verstreken."
+    )
     is_due_soon = serializers.BooleanField(
-        help_text="Openstaand en de termijn verstrijkt binnen COMMITMENT_DUE_SOON_DAYS dagen."
+        read_only=True,
+        help_text="Openstaand en de termijn verstrijkt binnen COMMITMENT_DUE_SOON_DAYS dagen.",
     )
-    has_no_deadline = serializers.BooleanField(help_text="Openstaand zonder (bekende) termijn.")
-    deadline_history = DeadlineChangeSerializer(source="deadline_changes", many=True)
-    fulfilled_by = DocumentRefSerializer(allow_null=True)
+    has_no_deadline = serializers.BooleanField(
+        read_only=True, help_text="Openstaand zonder (bekende) termijn."
+    )
+    deadline_history = DeadlineChangeSerializer(
+        source="deadline_changes", many=True, read_only=True
+    )
+    fulfilled_by = DocumentRefSerializer(allow_null=True, required=False)
     fulfilled_on = FuzzyDateSerializerField()
-    settlements = SettlementSerializer(many=True)
-    relations = CommitmentRelationSerializer(many=True)
-    themes = ThemeRefSerializer(many=True)
-    programs = ProgramRefSerializer(many=True)
-    actions = ActionRefSerializer(many=True)
-    source = SourceSerializer(allow_null=True)
+    settlements = SettlementSerializer(many=True, read_only=True)
+    relations = CommitmentRelationSerializer(many=True, read_only=True)
+    themes = ThemeRefSerializer(many=True, required=False)
+    programs = ProgramRefSerializer(many=True, required=False)
+    actions = ActionRefSerializer(many=True, read_only=True)
+    source = SourceSerializer()
 
     class Meta:
         model = Commitment
@@ -299,13 +439,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActionSerializer(serializers.ModelSerializer):
-    owner = OrganisationRefSerializer(allow_null=True)
+class ActionSerializer(RecordSerializer):
+    owner = OrganisationRefSerializer(allow_null=True, required=False)
     due = FuzzyDateSerializerField()
-    program = ProgramRefSerializer(allow_null=True)
-    themes = ThemeRefSerializer(many=True)
-    commitments = CommitmentRefSerializer(many=True)
-    source = SourceSerializer(allow_null=True)
+    program = ProgramRefSerializer(allow_null=True, required=False)
+    themes = ThemeRefSerializer(many=True, required=False)
+    commitments = CommitmentRefSerializer(many=True, required=False)
+    source = SourceSerializer()
 
     class Meta:
         model = Action
@@ -323,12 +463,12 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(RecordSerializer):
     display_value = serializers.CharField(read_only=True)
     reference = FuzzyDateSerializerField()
-    program = ProgramRefSerializer(allow_null=True)
-    themes = ThemeRefSerializer(many=True)
-    source = SourceSerializer(allow_null=True)
+    program = ProgramRefSerializer(allow_null=True, required=False)
+    themes = ThemeRefSerializer(many=True, required=False)
+    source = SourceSerializer()
 
     class Meta:
         model = Indicator

@@ -1,11 +1,18 @@
 """Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
 
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from . import filters, serializers
 from .exports import table_response
@@ -22,6 +29,7 @@ from .models import (
     Program,
     ProgramOrganisation,
     Settlement,
+    StaleRecord,
     Theme,
 )
 
@@ -52,14 +60,143 @@ def visible_prefetch(lookup, model, user, *select_related):
     return Prefetch(lookup, queryset=queryset)
 
 
-class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
-    """List and detail by slug, published records only for anonymous readers."""
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "Het verzoek is te groot."
+    default_code = "payload_too_large"
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = "Stuur If-Match met de ETag van de versie die u wijzigt."
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = 412
+    default_detail = "Het record is intussen gewijzigd; haal het opnieuw op."
+    default_code = "precondition_failed"
+
+
+CHANGE_REASON = OpenApiParameter(
+    "Change-Reason",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Waarom u dit wijzigt (verplicht bij PUT, PATCH en DELETE); gaat in de historie.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="De ETag van de versie die u wijzigt of verwijdert.",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(parameters=[CHANGE_REASON]),
+    update=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
+    partial_update=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
+    destroy=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
+)
+class PublicReadViewSet(viewsets.ModelViewSet):
+    """List and detail by slug, published records only for anonymous readers; writes for
+    editors and keys with the model's permissions, each with an ETag check and a reason."""
 
     lookup_field = "slug"
     model = None
 
     def visible(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        # One transaction per write: a request that fails writes nothing.
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                transaction.set_rollback(True)
+            return response
+
+    def initial(self, request, *args, **kwargs):
+        # DRF reads bodies from the stream, past Django's own size check: check it here.
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        if size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise PayloadTooLarge
+        super().initial(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "change_reason": self.change_reason()}
+
+    def change_reason(self):
+        reason = self.request.headers.get("Change-Reason", "").strip()
+        if self.request.method == "POST":
+            return reason or "Aangemaakt via de API"
+        return reason
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        return with_etag(Response(self.get_serializer(record).data), record.version)
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        return with_etag(response, 1)
+
+    def update(self, request, *args, **kwargs):
+        record = self.get_object()
+        self.check_preconditions(record)
+        serializer = self.get_serializer(
+            record, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            # The UPDATE itself tests the version If-Match named: of two writers, one wins.
+            serializer.save()
+        except StaleRecord:
+            raise PreconditionFailed from None
+        # Read back as a reader would: computed flags and related lists as they are now.
+        record = self.get_object()
+        return with_etag(Response(self.get_serializer(record).data), record.version)
+
+    def destroy(self, request, *args, **kwargs):
+        record = self.get_object()
+        locked = self.model._base_manager.select_for_update().get(pk=record.pk)
+        record.version = locked.version
+        self.check_preconditions(record)
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        instance._change_reason = self.change_reason()
+        instance.delete()
+
+    def check_preconditions(self, record):
+        """If-Match must name the stored version; a reason must say why."""
+        if_match = self.request.headers.get("If-Match")
+        if not if_match:
+            raise PreconditionRequired
+        if parse_version(if_match) != record.version:
+            raise PreconditionFailed
+        if not self.change_reason():
+            raise ValidationError({"Change-Reason": ["Zeg waarom u dit wijzigt."]})
+
+
+def parse_version(etag):
+    """`"7-ab12..."` -> 7; None for anything else."""
+    head = etag.strip().removeprefix("W/").strip('"').split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def with_etag(response, version):
+    """A strong ETag: the record's version (for If-Match) and a hash of this representation."""
+
+    def set_etag(rendered):
+        content = hashlib.md5(rendered.content, usedforsecurity=False).hexdigest()[:16]
+        rendered["ETag"] = f'"{version}-{content}"'
+
+    response.add_post_render_callback(set_etag)
+    return response
 
 
 class DocumentViewSet(PublicReadViewSet):
