@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 
 from programs.models import Commitment, Program, PublicationStatus
 
+from . import factories
 from .admin_forms import admin_url, browser_form
 from .factories import CommitmentFactory, ProgramFactory
 
@@ -166,3 +167,32 @@ def test_history_is_never_editable_and_a_revert_is_a_new_recorded_change(admin_c
     assert program.history.count() == 3
     assert program.history.earliest().description == "Eerste"
     assert program.history.latest().history_user.is_superuser
+
+
+# Every API resource and its admin page, for every role and publication status.
+RESOURCES = {
+    "documents": (factories.DocumentFactory, lambda r: r.slug),
+    "programs": (factories.ProgramFactory, lambda r: r.slug),
+    "organisations": (factories.OrganisationFactory, lambda r: r.slug),
+    "themes": (factories.ThemeFactory, lambda r: r.slug),
+    "actions": (factories.ActionFactory, lambda r: r.slug),
+    "indicators": (factories.IndicatorFactory, lambda r: r.slug),
+    "subsidies": (factories.SubsidyFactory, lambda r: r.slug),
+    "commitments": (factories.CommitmentFactory, lambda r: r.public_id),
+    "budget-lines": (factories.BudgetLineFactory, lambda r: r.public_id),
+}
+ADMIN_PAGE = {"anonymous": 302, "staff": 403}
+
+
+@pytest.mark.parametrize("resource", list(RESOURCES))
+@pytest.mark.parametrize(("role", "status"), list(READS))
+def test_every_resource_is_read_by_exactly_the_right_roles(as_role, role, status, resource):
+    make, key = RESOURCES[resource]
+    record = make(publication_status=status)
+    client = as_role(role)
+    visible = READS[(role, status)]
+
+    api = client.get(f"/api/v1/{resource}/{key(record)}")
+    assert api.status_code == (200 if visible else 404)
+    page = client.get(admin_url(type(record), "change", record.pk))
+    assert page.status_code == ADMIN_PAGE.get(role, 200)
