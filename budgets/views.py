@@ -15,7 +15,7 @@ from programs.models import Action, Commitment, Document, Indicator, Organisatio
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
-    PublicReadViewSet,
+    RecordViewSet,
     commitments_for,
     public_id_parameter,
     status_counts,
@@ -26,7 +26,7 @@ from .models import BudgetLine, Subsidy, document_overview
 
 
 @public_id_parameter("sterke-maakindustrie-2015-1")
-class BudgetLineViewSet(PublicIdLookupMixin, PublicReadViewSet):
+class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
     model = BudgetLine
     serializer_class = serializers.BudgetLineSerializer
     filterset_class = filters.BudgetLineFilter
@@ -36,7 +36,7 @@ class BudgetLineViewSet(PublicIdLookupMixin, PublicReadViewSet):
         return self.visible().select_related("document", "program")
 
 
-class SubsidyViewSet(PublicReadViewSet):
+class SubsidyViewSet(RecordViewSet):
     model = Subsidy
     serializer_class = serializers.SubsidySerializer
     filterset_class = filters.SubsidyFilter

@@ -100,7 +100,7 @@ IF_MATCH = OpenApiParameter(
     partial_update=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
     destroy=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
 )
-class PublicReadViewSet(viewsets.ModelViewSet):
+class RecordViewSet(viewsets.ModelViewSet):
     """List and detail by slug, published records only for anonymous readers; writes for
     editors and keys with the model's permissions, each with an ETag check and a reason."""
 
@@ -142,7 +142,7 @@ class PublicReadViewSet(viewsets.ModelViewSet):
 
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
-        return with_etag(response, 1)
+        return with_etag(response, response.data["version"])
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
@@ -199,7 +199,7 @@ def with_etag(response, version):
     return response
 
 
-class DocumentViewSet(PublicReadViewSet):
+class DocumentViewSet(RecordViewSet):
     model = Document
     serializer_class = serializers.DocumentSerializer
     filterset_class = filters.DocumentFilter
@@ -209,7 +209,7 @@ class DocumentViewSet(PublicReadViewSet):
         return self.visible().select_related("issuer")
 
 
-class ThemeViewSet(PublicReadViewSet):
+class ThemeViewSet(RecordViewSet):
     model = Theme
     serializer_class = serializers.ThemeSerializer
     filterset_class = filters.ThemeFilter
@@ -219,7 +219,7 @@ class ThemeViewSet(PublicReadViewSet):
         return self.visible()
 
 
-class OrganisationViewSet(PublicReadViewSet):
+class OrganisationViewSet(RecordViewSet):
     model = Organisation
     serializer_class = serializers.OrganisationSerializer
     filterset_class = filters.OrganisationFilter
@@ -229,7 +229,7 @@ class OrganisationViewSet(PublicReadViewSet):
         return self.visible().select_related("parent", "source")
 
 
-class ProgramViewSet(PublicReadViewSet):
+class ProgramViewSet(RecordViewSet):
     model = Program
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilter
@@ -275,7 +275,7 @@ def public_id_parameter(example):
 
 
 @public_id_parameter("toezegging-1886")
-class CommitmentViewSet(PublicIdLookupMixin, PublicReadViewSet):
+class CommitmentViewSet(PublicIdLookupMixin, RecordViewSet):
     model = Commitment
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilter
@@ -285,7 +285,7 @@ class CommitmentViewSet(PublicIdLookupMixin, PublicReadViewSet):
         return commitments_for(self.request.user)
 
 
-class ActionViewSet(PublicReadViewSet):
+class ActionViewSet(RecordViewSet):
     model = Action
     serializer_class = serializers.ActionSerializer
     filterset_class = filters.ActionFilter
@@ -303,7 +303,7 @@ class ActionViewSet(PublicReadViewSet):
         )
 
 
-class IndicatorViewSet(PublicReadViewSet):
+class IndicatorViewSet(RecordViewSet):
     model = Indicator
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
