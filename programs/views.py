@@ -162,10 +162,11 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         record = self.get_object()
+        # Locked until the transaction ends: the version checked is the version deleted.
         locked = self.model._base_manager.select_for_update().get(pk=record.pk)
-        record.version = locked.version
-        self.check_preconditions(record)
-        return super().destroy(request, *args, **kwargs)
+        self.check_preconditions(locked)
+        self.perform_destroy(locked)
+        return Response(status=204)
 
     def perform_destroy(self, instance):
         instance._change_reason = self.change_reason()
@@ -263,15 +264,12 @@ class PublicIdLookupMixin:
 
 
 def public_id_parameter(example):
-    return extend_schema_view(
-        retrieve=extend_schema(
-            parameters=[
-                OpenApiParameter(
-                    "id", str, OpenApiParameter.PATH, description=f"Bijvoorbeeld `{example}`."
-                )
-            ]
-        )
+    """Declare the composed `id` path parameter on every operation that takes one."""
+    parameter = OpenApiParameter(
+        "id", str, OpenApiParameter.PATH, description=f"Bijvoorbeeld `{example}`."
     )
+    detail = ("retrieve", "update", "partial_update", "destroy")
+    return extend_schema_view(**{name: extend_schema(parameters=[parameter]) for name in detail})
 
 
 @public_id_parameter("toezegging-1886")
