@@ -7,7 +7,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint lint-api install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +38,16 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The generated OpenAPI document against the Dutch API Design Rules (Spectral, pinned in
+# package-lock.json). ADR_RULESET is the official ruleset, kept beside the clone.
+ADR_RULESET ?= ../shared/adr/linter.yaml
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+lint-api: install node_modules/.installed
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file $(VENV)/openapi.json
+	npx --no-install spectral lint --ruleset $(ADR_RULESET) --fail-severity hint --fail-on-unmatched-globs $(VENV)/openapi.json
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

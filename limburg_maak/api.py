@@ -12,9 +12,41 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class Pagination(PageNumberPagination):
+    """`page` and `pageSize` (at most 100); a malformed value is a 400, not a silent default."""
+
     page_size = 20
     page_size_query_param = "pageSize"
     max_page_size = 100
+
+    def get_page_number(self, request, paginator):
+        return self._positive_int(request, self.page_query_param, default=1)
+
+    def get_page_size(self, request):
+        size = self._positive_int(request, self.page_size_query_param, default=self.page_size)
+        if size > self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"Hoogstens {self.max_page_size} per pagina."]}
+            )
+        return size
+
+    @staticmethod
+    def _positive_int(request, name, default):
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValidationError({name: ["Geef een geheel getal van 1 of meer."]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def camel(name):

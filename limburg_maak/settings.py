@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders import defaults as corsheaders_defaults
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "csp",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,6 +224,13 @@ REST_FRAMEWORK = {
     "SEARCH_PARAM": "search",
 }
 
+# Open data: any web page may read the API. No credentials cross origins (no cookies), so a
+# foreign page cannot write with an editor's session; API keys go in the Authorization header.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*corsheaders_defaults.default_headers, "if-match", "change-reason")
+CORS_EXPOSE_HEADERS = ["API-Version", "ETag", "Retry-After"]
+
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limburg maakindustrie tracker API",
@@ -228,13 +239,25 @@ SPECTACULAR_SETTINGS = {
         "voor de maakindustrie. Alleen gepubliceerde gegevens; bedragen in euro als decimale tekst."
     ),
     "VERSION": API_VERSION,
-    "CONTACT": {"name": "Provincie Limburg", "url": "https://www.limburg.nl"},
+    "CONTACT": {
+        "name": "Provincie Limburg",
+        "url": "https://www.limburg.nl",
+        "email": os.environ.get("API_CONTACT_EMAIL", "post@prvlimburg.nl"),
+    },
+    # ADR /core/uri-version: the major version lives in the server URL, paths are relative.
+    "SERVERS": [{"url": "/api/v1", "description": "Deze server"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "CAMELIZE_NAMES": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "limburg_maak.openapi.adr_conformance",
     ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "programs.models.Document.Kind",

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularJSONAPIView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
@@ -23,6 +23,9 @@ router.register("indicators", program_views.IndicatorViewSet, basename="indicato
 api_v1 = [
     path("", router.get_api_root_view(), name="api-root"),
     path("/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    # Swagger UI from our own static files (drf-spectacular-sidecar); its script is a file too,
+    # so the Content-Security-Policy needs no inline code.
+    path("/docs", SpectacularSwaggerSplitView.as_view(url_name="api:openapi"), name="docs"),
     path("/", include(router.urls)),
 ]
 

@@ -55,7 +55,7 @@ class PublicIdFilter(filters.ModelChoiceFilter):
 
 class DocumentFilter(filters.FilterSet):
     issuer = related(Organisation, "issuer")
-    ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "date")))
+    ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "issued")))
 
     class Meta:
         model = Document

@@ -204,12 +204,18 @@ class RecordSerializer(serializers.ModelSerializer):
             record.full_clean(exclude=list(many))
         except DjangoValidationError as error:
             raise serializers.ValidationError(
-                {
-                    "non_field_errors" if name == "__all__" else name: messages
-                    for name, messages in error.message_dict.items()
-                }
+                {self._api_name(name): messages for name, messages in error.message_dict.items()}
             ) from None
         return attrs
+
+    def _api_name(self, model_field):
+        """The name a model field's error is reported under: the API field it is written by."""
+        if model_field == "__all__":
+            return "non_field_errors"
+        for name, field in self.fields.items():
+            if field.source == model_field:
+                return name
+        return model_field
 
     def create(self, validated_data):
         many = self._many_to_many(validated_data)
@@ -244,12 +250,13 @@ class ThemeSerializer(RecordSerializer):
 
 
 class DocumentSerializer(RecordSerializer):
-    date = FuzzyDateSerializerField()
+    # Not `date`: ADR reserves that name for an ISO date, and a memo is often dated "2015".
+    issued = FuzzyDateSerializerField(source="date")
     issuer = OrganisationRefSerializer(allow_null=True, required=False)
 
     class Meta:
         model = Document
-        fields = ["slug", "title", "kind", "date", "issuer", "reference", "url", "summary"]
+        fields = ["slug", "title", "kind", "issued", "issuer", "reference", "url", "summary"]
 
 
 class OrganisationSerializer(RecordSerializer):

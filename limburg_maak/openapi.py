@@ -1,0 +1,115 @@
+"""What every API operation shares, written into the OpenAPI document once.
+
+The Dutch API Design Rules (ADR) ask that each success response declares the `API-Version`
+header and each error response is problem details (RFC 9457). The middleware and the
+exception handler in `limburg_maak.api` do that for every request; this hook says so in the
+document, so the document and the behaviour cannot drift apart per view.
+"""
+
+from django.conf import settings
+
+PROBLEM_JSON = "application/problem+json"
+
+VERSION_HEADER = {
+    "description": "De volledige versie van de API die antwoordde (semver).",
+    "schema": {"type": "string", "example": settings.API_VERSION},
+}
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Probleemdetails volgens RFC 9457.",
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference", "example": "about:blank"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "example": 400},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "format": "uri-reference"},
+        "invalidParams": {
+            "type": "array",
+            "description": "Bij 400: elk ongeldig veld of parameter, met de reden.",
+            "items": {"$ref": "#/components/schemas/InvalidParam"},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "instance"],
+}
+
+INVALID_PARAM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "example": "status"},
+        "code": {"type": "string", "example": "invalid_choice"},
+        "reason": {"type": "string"},
+    },
+    "required": ["name", "code", "reason"],
+}
+
+# Status code -> description, and which operations can answer it.
+ERRORS = {
+    "400": "Ongeldige parameters of velden; `invalidParams` noemt ze.",
+    "401": "Geen of een onbekende API-sleutel.",
+    "403": "Deze rol mag dit niet.",
+    "404": "Bestaat niet, of is niet openbaar.",
+    "406": "Het gevraagde formaat (Accept) wordt niet geleverd.",
+    "412": "If-Match noemt niet de opgeslagen versie: iemand anders wijzigde het record.",
+    "413": "Het verzoek is te groot.",
+    "415": "Het formaat van het verzoek wordt niet gelezen; stuur application/json.",
+    "428": "If-Match ontbreekt.",
+    "429": "Te veel verzoeken; probeer het na Retry-After seconden opnieuw.",
+    "500": "Interne fout; de fout is gelogd.",
+}
+WRITES = {"post", "put", "patch", "delete"}
+WITH_BODY = {"post", "put", "patch"}
+VERSIONED = {"put", "patch", "delete"}
+
+
+def _error_codes(path, method):
+    codes = {"400", "406", "429", "500"}
+    if "{" in path:
+        codes.add("404")
+    if method in WRITES:
+        codes |= {"401", "403"}
+    if method in WITH_BODY:
+        codes |= {"413", "415"}
+    if method in VERSIONED:
+        codes |= {"412", "428"}
+    return codes
+
+
+def _add_common_responses(path, method, operation):
+    responses = operation.setdefault("responses", {})
+    for code, response in responses.items():
+        if code[0] in "23":
+            headers = response.setdefault("headers", {})
+            headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}
+    if method == "get":
+        responses.setdefault(
+            "304",
+            {
+                "description": "Niet gewijzigd sinds de ETag in If-None-Match.",
+                "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
+            },
+        )
+    for code in sorted(_error_codes(path, method)):
+        responses.setdefault(code, {"$ref": f"#/components/responses/Problem{code}"})
+
+
+def adr_conformance(result, generator, request, public):
+    """drf-spectacular postprocessing hook: version header and problem responses everywhere."""
+    components = result.setdefault("components", {})
+    components.setdefault("headers", {})["API-Version"] = VERSION_HEADER
+    schemas = components.setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    schemas["InvalidParam"] = INVALID_PARAM_SCHEMA
+    components["responses"] = {
+        f"Problem{code}": {
+            "description": description,
+            "headers": {"API-Version": {"$ref": "#/components/headers/API-Version"}},
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for code, description in ERRORS.items()
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                _add_common_responses(path, method, operation)
+    return result
