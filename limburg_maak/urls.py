@@ -25,7 +25,11 @@ api_v1 = [
     path("/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     # Swagger UI from our own static files (drf-spectacular-sidecar); its script is a file too,
     # so the Content-Security-Policy needs no inline code.
-    path("/docs", SpectacularSwaggerSplitView.as_view(url_name="api:openapi"), name="docs"),
+    path(
+        "/docs",
+        SpectacularSwaggerSplitView.as_view(url_name="api:openapi", template_name="api/docs.html"),
+        name="docs",
+    ),
     path("/", include(router.urls)),
 ]
 

@@ -49,6 +49,38 @@ class PublicIdChoiceField(forms.ModelChoiceField):
             ) from None
 
 
+class StrictBooleanSelect(forms.Select):
+    """Ja/Nee/Alle as `true`/`false`/empty, handing the raw value to the field."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, [("", _("Alle")), ("true", _("Ja")), ("false", _("Nee"))])
+
+    def format_value(self, value):
+        return [{True: "true", False: "false"}.get(value, value or "")]
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true`, `false` or absent; anything else is an error, never a silently ignored filter."""
+
+    widget = StrictBooleanSelect(choices=[("", _("Alle")), ("true", _("Ja")), ("false", _("Nee"))])
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        if value == "":
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValidationError(_("Geef true of false."), code="invalid")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class PublicIdFilter(filters.ModelChoiceFilter):
     field_class = PublicIdChoiceField
 
@@ -105,17 +137,17 @@ class CommitmentFilter(filters.FilterSet):
     voteOutcome = filters.ChoiceFilter(
         field_name="vote_outcome", choices=Commitment.VoteOutcome.choices, label=_("Stemming")
     )
-    overdue = filters.BooleanFilter(
+    overdue = BooleanFilter(
         field_name="is_overdue",
         label=_("Termijn verstreken"),
         help_text="Openstaand en de termijn is verstreken.",
     )
-    dueSoon = filters.BooleanFilter(
+    dueSoon = BooleanFilter(
         field_name="is_due_soon",
         label=_("Termijn nadert"),
         help_text="Openstaand en de termijn verstrijkt binnenkort.",
     )
-    noDeadline = filters.BooleanFilter(
+    noDeadline = BooleanFilter(
         field_name="has_no_deadline",
         label=_("Zonder termijn"),
         help_text="Openstaand zonder (bekende) termijn.",
