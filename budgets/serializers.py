@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from programs.serializers import (
+    DecimalTextField,
     DocumentRefSerializer,
     FuzzyDateSerializerField,
     OrganisationRefSerializer,
@@ -16,7 +17,7 @@ class ContributionSerializer(serializers.Serializer):
     """What a budget line contributes: kind, amount in euros (or null) and the Dutch label."""
 
     kind = serializers.ChoiceField(source="contribution_kind", choices=ContributionKind.choices)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    amount = DecimalTextField(max_digits=14, decimal_places=2, allow_null=True)
     funder = serializers.CharField()
     label = serializers.CharField(source="contribution_label")
 

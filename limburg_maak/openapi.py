@@ -63,11 +63,12 @@ VERSIONED = {"put", "patch", "delete"}
 
 
 def _error_codes(path, method):
-    codes = {"400", "406", "429", "500"}
-    if "{" in path:
-        codes.add("404")
+    # Any request may carry an unknown or revoked API key: 401.
+    codes = {"400", "401", "406", "429", "500"}
+    if "{" in path or method == "get":
+        codes.add("404")  # an unknown record, or a page past the last
     if method in WRITES:
-        codes |= {"401", "403"}
+        codes.add("403")
     if method in WITH_BODY:
         codes |= {"413", "415"}
     if method in VERSIONED:
@@ -76,6 +77,13 @@ def _error_codes(path, method):
 
 
 def _add_common_responses(path, method, operation):
+    if method == "get" and {} not in operation.setdefault("security", []):
+        # Reads are public; a key or a session only adds what that role may read.
+        operation["security"].append({})
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query":
+            # As from an HTML form: `?status=` means no filter on status.
+            parameter["allowEmptyValue"] = True
     responses = operation.setdefault("responses", {})
     for code, response in responses.items():
         if code[0] in "23":

@@ -4,6 +4,7 @@ import copy
 import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
@@ -177,12 +178,28 @@ class SourceSerializer(serializers.Serializer):
         return {"source": document, "source_locator": str(data.get("locator") or "")}
 
 
+class DecimalTextField(serializers.DecimalField):
+    """Amounts as decimal text, as they are read: a JSON number would pass through a float."""
+
+    default_error_messages = {"not_text": 'Geef het getal als tekst, bijvoorbeeld "8900000.00".'}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """A record read and written through the API, checked by the model exactly as in the admin.
 
     Related records are written as their key; many-to-many links are set after the save.
     `publicationStatus` may be set to published only by those who may publish.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: DecimalTextField,
+    }
 
     def get_field_names(self, declared_fields, info):
         return [*super().get_field_names(declared_fields, info), "publication_status", "version"]

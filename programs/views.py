@@ -141,8 +141,14 @@ class RecordViewSet(viewsets.ModelViewSet):
         return with_etag(Response(self.get_serializer(record).data), record.version)
 
     def create(self, request, *args, **kwargs):
-        response = super().create(request, *args, **kwargs)
-        return with_etag(response, response.data["version"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = serializer.save()
+        # Read back as a reader would: computed flags and related lists as they are now.
+        record = self.get_queryset().filter(pk=record.pk).first() or record
+        data = self.get_serializer(record).data
+        headers = self.get_success_headers(data)
+        return with_etag(Response(data, status=201, headers=headers), record.version)
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
