@@ -8,7 +8,9 @@ invalid input: anonymous reads of every resource, and writes with a publisher's 
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from limburg_maak.models import ApiToken
@@ -44,6 +46,16 @@ def accepting(*refusals):
 
 reads = load(accepting(*READ_REFUSALS)).include(method="GET")
 writes = load(accepting(*WRITE_REFUSALS)).exclude(method="GET")
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_between_requests():
+    """As Django's test client does: a request ending must not close the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
