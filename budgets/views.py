@@ -4,13 +4,20 @@ Pages that combine policy and money (a document with its annex, a program with i
 and subsidies) live here because `budgets` may use `programs`, never the reverse.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from programs.changes import DELETED, changes
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
 from programs.views import (
     DocumentViewSet,
@@ -22,6 +29,7 @@ from programs.views import (
 )
 
 from . import filters, serializers
+from .feeds import FEED_TYPES, record_path
 from .models import BudgetLine, Subsidy, document_overview
 
 
@@ -61,6 +69,74 @@ class DocumentWithOverviewViewSet(DocumentViewSet):
     def overview(self, request, slug=None):
         overview = document_overview(self.get_object(), request.user)
         return Response(serializers.OverviewSerializer(overview, context={"request": request}).data)
+
+
+class ChangesView(APIView):
+    """`/api/v1/changes`: what changed in the public data, for systems that keep a copy."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="changes_list",
+        summary="Wijzigingen in de openbare gegevens",
+        description=(
+            "Nieuwe, gewijzigde en verwijderde openbare records van alle soorten, op volgorde "
+            "van wijziging (tijd, soort, historie-id). `deleted` betekent: niet meer openbaar "
+            "(verwijderd of terug naar concept); verwijder het record dan uit uw kopie. Een "
+            "gewijzigd id (slug) komt als `deleted` van het oude en `created` van het nieuwe. "
+            "Begin met `since`, lees verder met `next`; bewaar `cursor` om later verder te "
+            "lezen. Concepten verschijnen nooit."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Wijzigingen vanaf dit moment (ISO 8601 met tijdzone), inclusief.",
+            ),
+            OpenApiParameter(
+                "cursor", str, description="Verder na deze positie (uit `next` of `cursor`)."
+            ),
+            OpenApiParameter(
+                "pageSize",
+                int,
+                description="Aantal wijzigingen per pagina (1-1000, standaard 100).",
+            ),
+        ],
+        responses=serializers.ChangesPageSerializer,
+    )
+    def get(self, request):
+        query = serializers.ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        size = params["pageSize"]
+        entries, more = changes(
+            FEED_TYPES, since=params.get("since"), after=params.get("cursor"), limit=size
+        )
+        cursor = entries[-1].position.encode() if entries else None
+        if cursor is None and params.get("cursor"):
+            cursor = params["cursor"].encode()
+        page = {
+            "next": self.page_url(cursor, size) if more else None,
+            "cursor": cursor,
+            "results": [self.entry(change) for change in entries],
+        }
+        return Response(serializers.ChangesPageSerializer(page).data)
+
+    def page_url(self, cursor, size):
+        query = urlencode({"cursor": cursor, "pageSize": size})
+        return self.request.build_absolute_uri(f"{reverse('api:changes')}?{query}")
+
+    def entry(self, change):
+        url = None
+        if change.action != DELETED:
+            url = self.request.build_absolute_uri(record_path(change))
+        return {
+            "type": change.type,
+            "id": change.id,
+            "action": change.action,
+            "changed_at": change.changed_at,
+            "url": url,
+        }
 
 
 # Public pages

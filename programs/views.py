@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from . import filters, serializers
+from . import feeds, filters, serializers
 from .exports import table_response
 from .forms import ReminderListForm
 from .models import (
@@ -423,6 +423,14 @@ def reminder_list(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "programs/reminder_list.html", context)
+
+
+def deadline_calendar(request):
+    """`/termijnen.ics`: the deadlines of public commitments and actions, as iCalendar."""
+    calendar = feeds.deadline_calendar(request)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="termijnen.ics"'
+    return response
 
 
 def pending_settlement(commitment):
