@@ -157,3 +157,65 @@ class ChangesPageSerializer(serializers.Serializer):
         help_text="Bewaar deze cursor om later verder te lezen na de laatste wijziging hier.",
     )
     results = ChangeSerializer(many=True)
+
+
+# Open-data standards (for the OpenAPI document; keys as the standards write them)
+
+
+class GivingOrganizationSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`360G-limburg-org-` en de slug van de organisatie.")
+    name = serializers.CharField()
+    addressLocality = serializers.CharField(required=False)
+    url = serializers.URLField(required=False)
+
+
+class GrantProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="De slug van de regeling.")
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class GrantSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`360G-limburg-` en de slug van de subsidie.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    currency = serializers.ChoiceField(choices=[("EUR", "EUR")])
+    amountAwarded = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, help_text="Verleend bedrag."
+    )
+    awardDate = serializers.DateField(
+        help_text="Datum van verlening; bij een periode de eerste dag ervan (zie awardPeriod)."
+    )
+    awardPeriod = serializers.CharField(
+        required=False, help_text="Extra veld: de periode zoals de bron haar noemt (april 2015)."
+    )
+    url = serializers.URLField()
+    recipientOrganization = GivingOrganizationSerializer(many=True)
+    fundingOrganization = GivingOrganizationSerializer(many=True)
+    grantProgramme = GrantProgrammeSerializer(many=True)
+    dateModified = serializers.DateTimeField()
+    dataSource = serializers.URLField()
+
+
+class GrantPackageSerializer(serializers.Serializer):
+    grants = GrantSerializer(many=True)
+
+
+class DataResourceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    path = serializers.URLField()
+    profile = serializers.CharField()
+    format = serializers.CharField()
+    mediatype = serializers.CharField()
+    encoding = serializers.CharField()
+    schema = serializers.DictField(help_text="Table Schema met `columnType` per veld (FDP v1).")
+
+
+class DataPackageSerializer(serializers.Serializer):
+    profile = serializers.CharField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    homepage = serializers.URLField()
+    countryCode = serializers.CharField()
+    resources = DataResourceSerializer(many=True)

@@ -14,11 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programs.changes import DELETED, changes
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
+from programs.renderers import CSVRenderer, csv_response
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
@@ -28,7 +30,7 @@ from programs.views import (
     status_counts,
 )
 
-from . import filters, serializers
+from . import filters, opendata, serializers
 from .feeds import FEED_TYPES, record_path
 from .models import BudgetLine, Subsidy, document_overview
 
@@ -43,6 +45,44 @@ class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
     def get_queryset(self):
         return self.visible().select_related("document", "program")
 
+    @extend_schema(
+        summary="Fiscal Data Package: beschrijving (datapackage.json)",
+        description=(
+            "Frictionless Fiscal Data Package (v1.0-rc.1): de gepubliceerde begrotingsposten "
+            "als CSV-bron met Table Schema en `columnType` per veld. PM-posten en posten op "
+            "kosten van derden hebben een leeg bedrag en staan in `contributionKind`."
+        ),
+        responses=serializers.DataPackageSerializer,
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="datapackage.json",
+        url_name="datapackage-json",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer],
+    )
+    def datapackage_json(self, request):
+        return Response(opendata.fiscal_data_package(request))
+
+    @extend_schema(
+        summary="Fiscal Data Package: de gegevens (CSV)",
+        description="De bron van `datapackage.json`: één rij per gepubliceerde begrotingspost.",
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="datapackage.csv",
+        url_name="datapackage-csv",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[CSVRenderer],
+    )
+    def datapackage_csv(self, request):
+        return csv_response("begrotingsposten", opendata.fiscal_table())
+
 
 class SubsidyViewSet(RecordViewSet):
     model = Subsidy
@@ -52,6 +92,33 @@ class SubsidyViewSet(RecordViewSet):
 
     def get_queryset(self):
         return self.visible().select_related("instrument", "recipient", "source")
+
+    @extend_schema(
+        operation_id="subsidies_360giving",
+        summary="Subsidies als 360Giving",
+        description=(
+            "De gepubliceerde, verleende subsidies met bedrag en datum als 360Giving-pakket "
+            '(`{"grants": [...]}`), of met `format=csv` als de platte 360Giving-CSV. '
+            "Subsidies zonder bekend bedrag of datum staan in /subsidies, niet hier."
+        ),
+        responses={
+            (200, "application/json"): serializers.GrantPackageSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="360giving",
+        url_name="three-sixty-giving",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def three_sixty_giving(self, request):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return csv_response("subsidies-360giving", opendata.giving_table(request))
+        return Response(opendata.giving_package(request))
 
 
 class DocumentWithOverviewViewSet(DocumentViewSet):
