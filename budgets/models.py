@@ -187,6 +187,14 @@ class BudgetLine(Publishable):
 class SubsidyQuerySet(PublishableQuerySet):
     published_via = ("instrument", "recipient")
 
+    def awarded(self):
+        """Grants made, with the amount and date a grant standard (360Giving) requires."""
+        return self.filter(
+            status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED],
+            granted_amount__isnull=False,
+            granted_on_date__isnull=False,
+        )
+
 
 class Subsidy(Publishable, Cited):
     """A grant to an organisation under instrument: granted (verleend) and settled (vastgesteld)."""

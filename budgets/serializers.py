@@ -1,5 +1,9 @@
+import re
+
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from programs.changes import ACTIONS, Position
 from programs.serializers import (
     DecimalTextField,
     DocumentRefSerializer,
@@ -99,3 +103,120 @@ class OverviewSerializer(serializers.Serializer):
     document = serializers.SlugField(source="document.slug")
     rows = OverviewRowSerializer(many=True)
     totals = TotalsSerializer()
+
+
+# Changes feed
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 timestamp that names its time zone (`Z` or `+01:00`); a naive one is refused.
+
+    A `+` sent unencoded in a query string arrives as a space; it is read as the `+` meant.
+    """
+
+    def to_internal_value(self, value):
+        text = re.sub(r" (\d{2}(?::?\d{2})?)$", r"+\1", str(value).strip())
+        try:
+            parsed = parse_datetime(text)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid", format="JJJJ-MM-DDTuu:mm:ss+01:00")
+        if parsed.tzinfo is None:
+            raise serializers.ValidationError("Geef een tijdzone, zoals `Z` of `+01:00`.")
+        return parsed
+
+
+class ChangesQuerySerializer(serializers.Serializer):
+    since = AwareDateTimeField(required=False)
+    cursor = serializers.CharField(required=False)
+    pageSize = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+
+    def validate_cursor(self, value):
+        try:
+            return Position.decode(value)
+        except ValueError:
+            raise serializers.ValidationError("Onbekende cursor; gebruik de `next`-link.") from None
+
+
+class ChangeSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="De soort record, zoals in de API: `program`.")
+    id = serializers.CharField(help_text="De sleutel in het pad van het record: slug of id.")
+    action = serializers.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    changed_at = serializers.DateTimeField()
+    url = serializers.URLField(
+        allow_null=True, help_text="Het record in de API; null bij `deleted`."
+    )
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    next = serializers.URLField(
+        allow_null=True, help_text="De volgende pagina; null als er nu niets meer volgt."
+    )
+    cursor = serializers.CharField(
+        allow_null=True,
+        help_text="Bewaar deze cursor om later verder te lezen na de laatste wijziging hier.",
+    )
+    results = ChangeSerializer(many=True)
+
+
+# Open-data standards (for the OpenAPI document; keys as the standards write them)
+
+
+class GivingOrganizationSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`360G-limburg-org-` en de slug van de organisatie.")
+    name = serializers.CharField()
+    addressLocality = serializers.CharField(required=False)
+    url = serializers.URLField(required=False)
+
+
+class GrantProgrammeSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="De slug van de regeling.")
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class GrantSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`360G-limburg-` en de slug van de subsidie.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    currency = serializers.ChoiceField(choices=[("EUR", "EUR")])
+    amountAwarded = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, help_text="Verleend bedrag."
+    )
+    awardDate = serializers.DateField(
+        help_text="Datum van verlening; bij een periode de eerste dag ervan (zie awardPeriod)."
+    )
+    awardPeriod = serializers.CharField(
+        required=False, help_text="Extra veld: de periode zoals de bron haar noemt (april 2015)."
+    )
+    url = serializers.URLField()
+    recipientOrganization = GivingOrganizationSerializer(many=True)
+    fundingOrganization = GivingOrganizationSerializer(many=True)
+    grantProgramme = GrantProgrammeSerializer(many=True)
+    dateModified = serializers.DateTimeField()
+    dataSource = serializers.URLField()
+
+
+class GrantPackageSerializer(serializers.Serializer):
+    grants = GrantSerializer(many=True)
+
+
+class DataResourceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    path = serializers.URLField()
+    profile = serializers.CharField()
+    format = serializers.CharField()
+    mediatype = serializers.CharField()
+    encoding = serializers.CharField()
+    schema = serializers.DictField(help_text="Table Schema met `columnType` per veld (FDP v1).")
+
+
+class DataPackageSerializer(serializers.Serializer):
+    profile = serializers.CharField()
+    name = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    homepage = serializers.URLField()
+    countryCode = serializers.CharField()
+    resources = DataResourceSerializer(many=True)

@@ -4,14 +4,23 @@ Pages that combine policy and money (a document with its annex, a program with i
 and subsidies) live here because `budgets` may use `programs`, never the reverse.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from programs.changes import DELETED, changes
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
+from programs.renderers import CSVRenderer, csv_response
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
@@ -21,7 +30,8 @@ from programs.views import (
     status_counts,
 )
 
-from . import filters, serializers
+from . import filters, opendata, serializers
+from .feeds import FEED_TYPES, record_path
 from .models import BudgetLine, Subsidy, document_overview
 
 
@@ -35,6 +45,44 @@ class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
     def get_queryset(self):
         return self.visible().select_related("document", "program")
 
+    @extend_schema(
+        summary="Fiscal Data Package: beschrijving (datapackage.json)",
+        description=(
+            "Frictionless Fiscal Data Package (v1.0-rc.1): de gepubliceerde begrotingsposten "
+            "als CSV-bron met Table Schema en `columnType` per veld. PM-posten en posten op "
+            "kosten van derden hebben een leeg bedrag en staan in `contributionKind`."
+        ),
+        responses=serializers.DataPackageSerializer,
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="datapackage.json",
+        url_name="datapackage-json",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer],
+    )
+    def datapackage_json(self, request):
+        return Response(opendata.fiscal_data_package(request))
+
+    @extend_schema(
+        summary="Fiscal Data Package: de gegevens (CSV)",
+        description="De bron van `datapackage.json`: één rij per gepubliceerde begrotingspost.",
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="datapackage.csv",
+        url_name="datapackage-csv",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[CSVRenderer],
+    )
+    def datapackage_csv(self, request):
+        return csv_response("begrotingsposten", opendata.fiscal_table())
+
 
 class SubsidyViewSet(RecordViewSet):
     model = Subsidy
@@ -44,6 +92,33 @@ class SubsidyViewSet(RecordViewSet):
 
     def get_queryset(self):
         return self.visible().select_related("instrument", "recipient", "source")
+
+    @extend_schema(
+        operation_id="subsidies_360giving",
+        summary="Subsidies als 360Giving",
+        description=(
+            "De gepubliceerde, verleende subsidies met bedrag en datum als 360Giving-pakket "
+            '(`{"grants": [...]}`), of met `format=csv` als de platte 360Giving-CSV. '
+            "Subsidies zonder bekend bedrag of datum staan in /subsidies, niet hier."
+        ),
+        responses={
+            (200, "application/json"): serializers.GrantPackageSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        filters=False,
+    )
+    @action(
+        detail=False,
+        url_path="360giving",
+        url_name="three-sixty-giving",
+        filter_backends=[],
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
+    def three_sixty_giving(self, request):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return csv_response("subsidies-360giving", opendata.giving_table(request))
+        return Response(opendata.giving_package(request))
 
 
 class DocumentWithOverviewViewSet(DocumentViewSet):
@@ -61,6 +136,74 @@ class DocumentWithOverviewViewSet(DocumentViewSet):
     def overview(self, request, slug=None):
         overview = document_overview(self.get_object(), request.user)
         return Response(serializers.OverviewSerializer(overview, context={"request": request}).data)
+
+
+class ChangesView(APIView):
+    """`/api/v1/changes`: what changed in the public data, for systems that keep a copy."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="changes_list",
+        summary="Wijzigingen in de openbare gegevens",
+        description=(
+            "Nieuwe, gewijzigde en verwijderde openbare records van alle soorten, op volgorde "
+            "van wijziging (tijd, soort, historie-id). `deleted` betekent: niet meer openbaar "
+            "(verwijderd of terug naar concept); verwijder het record dan uit uw kopie. Een "
+            "gewijzigd id (slug) komt als `deleted` van het oude en `created` van het nieuwe. "
+            "Begin met `since`, lees verder met `next`; bewaar `cursor` om later verder te "
+            "lezen. Concepten verschijnen nooit."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Wijzigingen vanaf dit moment (ISO 8601 met tijdzone), inclusief.",
+            ),
+            OpenApiParameter(
+                "cursor", str, description="Verder na deze positie (uit `next` of `cursor`)."
+            ),
+            OpenApiParameter(
+                "pageSize",
+                int,
+                description="Aantal wijzigingen per pagina (1-1000, standaard 100).",
+            ),
+        ],
+        responses=serializers.ChangesPageSerializer,
+    )
+    def get(self, request):
+        query = serializers.ChangesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        size = params["pageSize"]
+        entries, more = changes(
+            FEED_TYPES, since=params.get("since"), after=params.get("cursor"), limit=size
+        )
+        cursor = entries[-1].position.encode() if entries else None
+        if cursor is None and params.get("cursor"):
+            cursor = params["cursor"].encode()
+        page = {
+            "next": self.page_url(cursor, size) if more else None,
+            "cursor": cursor,
+            "results": [self.entry(change) for change in entries],
+        }
+        return Response(serializers.ChangesPageSerializer(page).data)
+
+    def page_url(self, cursor, size):
+        query = urlencode({"cursor": cursor, "pageSize": size})
+        return self.request.build_absolute_uri(f"{reverse('api:changes')}?{query}")
+
+    def entry(self, change):
+        url = None
+        if change.action != DELETED:
+            url = self.request.build_absolute_uri(record_path(change))
+        return {
+            "type": change.type,
+            "id": change.id,
+            "action": change.action,
+            "changed_at": change.changed_at,
+            "url": url,
+        }
 
 
 # Public pages

@@ -6,9 +6,12 @@ from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 PROBLEM_JSON = "application/problem+json"
+# Renderer formats that write a problem as it is: JSON, and the browsable API for people.
+JSON_FORMATS = ("json", "api")
 
 
 class Pagination(PageNumberPagination):
@@ -106,6 +109,10 @@ def problem_exception_handler(exc, context):
     else:
         response.data = problem(request, status, title, str(getattr(exc, "detail", title)))
     response.content_type = PROBLEM_JSON
+    if getattr(getattr(request, "accepted_renderer", None), "format", "json") not in JSON_FORMATS:
+        # A CSV (or other) request that fails still gets its problem as JSON.
+        request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
+        request.accepted_media_type = PROBLEM_JSON
     return response
 
 

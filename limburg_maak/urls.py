@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
+from budgets.feeds import ChangesFeed
 from programs import views as program_views
 
 # ADR: no trailing slashes, the API root included (`/api/v1`, not `/api/v1/`).
@@ -23,6 +24,7 @@ router.register("indicators", program_views.IndicatorViewSet, basename="indicato
 api_v1 = [
     path("", router.get_api_root_view(), name="api-root"),
     path("/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("/changes", budget_views.ChangesView.as_view(), name="changes"),
     # Swagger UI from our own static files (drf-spectacular-sidecar); its script is a file too,
     # so the Content-Security-Policy needs no inline code.
     path(
@@ -39,8 +41,10 @@ urlpatterns = [
     path("programmas", budget_views.program_list, name="program-list"),
     path("programmas/<slug:slug>", budget_views.program_detail, name="program-detail"),
     path("organisaties/<slug:slug>", budget_views.organisation_detail, name="organisation-detail"),
+    path("wijzigingen.atom", ChangesFeed(), name="changes-atom"),
     path("toezeggingen", program_views.commitment_list, name="commitment-list"),
     path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),
+    path("termijnen.ics", program_views.deadline_calendar, name="deadline-calendar"),
     path("toezeggingen/<slug:public_id>", budget_views.commitment_detail, name="commitment-detail"),
     path("api/v1", include((api_v1, "api"))),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -66,6 +66,12 @@ class PublishableQuerySet(models.QuerySet):
             condition[f"{path}__publication_status"] = PublicationStatus.PUBLISHED
         return self.filter(**condition)
 
+    def with_last_changed(self):
+        """Annotate `last_changed`: the time of the record's latest history row (a subquery)."""
+        history = self.model.history.model.objects.filter(id=models.OuterRef("pk"))
+        latest = history.order_by("-history_date").values("history_date")[:1]
+        return self.annotate(last_changed=models.Subquery(latest))
+
     def visible_to(self, user):
         """The records `user` may read: all for staff, published ones for anyone else."""
         if can_read_concepts(user, self.model):

@@ -43,6 +43,9 @@ class FuzzyDateSerializerField(serializers.Field):
     Written as the same object, as `{"label": "medio 2016"}` or as the text alone.
     """
 
+    #: In CSV: the Dutch label, then the period's first and last day and its precision.
+    csv_parts = ("label", "start", "end", "precision")
+
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_null", True)
         kwargs.setdefault("required", False)

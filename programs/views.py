@@ -5,8 +5,9 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -14,7 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from . import filters, serializers
+from . import feeds, filters, serializers
 from .exports import table_response
 from .forms import ReminderListForm
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     StaleRecord,
     Theme,
 )
+from .renderers import CSVRenderer, csv_response, serializer_table
 
 
 def commitments_for(user):
@@ -58,6 +60,10 @@ def visible_prefetch(lookup, model, user, *select_related):
     if select_related:
         queryset = queryset.select_related(*select_related)
     return Prefetch(lookup, queryset=queryset)
+
+
+# Records read per query (with their prefetches) while a CSV list streams.
+CSV_CHUNK_SIZE = 500
 
 
 class PayloadTooLarge(APIException):
@@ -109,6 +115,32 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def visible(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def get_renderers(self):
+        """Lists also render CSV (`Accept: text/csv` or `?format=csv`)."""
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        """A page of JSON; or, as CSV, the whole filtered list, streamed in chunks."""
+        if request.accepted_renderer.format != CSVRenderer.format:
+            return super().list(request, *args, **kwargs)
+        records = self.filter_queryset(self.get_queryset()).iterator(chunk_size=CSV_CHUNK_SIZE)
+        rows = serializer_table(self.get_serializer(), records)
+        return csv_response(self.list_name(), rows)
+
+    def list_name(self):
+        """`budget-lines`: the list's last path segment, for the download's file name."""
+        return self.request.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "list":
+            # The same URL answers JSON or CSV: caches keep them apart.
+            patch_vary_headers(response, ["Accept"])
+        return response
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_METHODS:
@@ -397,6 +429,14 @@ def reminder_list(request):
         "query": request.GET.urlencode(),
     }
     return render(request, "programs/reminder_list.html", context)
+
+
+def deadline_calendar(request):
+    """`/termijnen.ics`: the deadlines of public commitments and actions, as iCalendar."""
+    calendar = feeds.deadline_calendar(request)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="termijnen.ics"'
+    return response
 
 
 def pending_settlement(commitment):

@@ -1,0 +1,100 @@
+"""The iCalendar feed of deadlines: public commitments (toezeggingen, moties) and actions.
+
+Each deadline is an all-day event on the last day of its period: "medio 2016" (May to
+August) falls on 31 August 2016, the day after which the deadline has passed; the Dutch
+label and the whole period are in the summary and description. UIDs are stable (the
+record's public id and the host), DTSTAMP and LAST-MODIFIED are the record's latest change
+and SEQUENCE its version, so a calendar app updates an event instead of duplicating it.
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from icalendar import Calendar, Event
+
+from .models import Action, Commitment
+
+PRODUCT_ID = "-//Provincie Limburg//Maakindustrie-tracker//NL"
+CALENDAR_NAME = "Termijnen van toezeggingen, moties en acties (maakindustrie Limburg)"
+
+
+def deadline_calendar(request):
+    """The calendar of every public commitment and action that has a deadline."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", CALENDAR_NAME)
+    host = request.get_host()
+    commitments = (
+        Commitment.objects.published()
+        .filter(deadline_date__isnull=False)
+        .with_last_changed()
+        .order_by("deadline_date", "kind", "number")
+    )
+    for commitment in commitments:
+        url = request.build_absolute_uri(commitment.get_absolute_url())
+        calendar.add_component(commitment_event(commitment, url, host))
+    actions = (
+        Action.objects.published()
+        .filter(due_date__isnull=False)
+        .with_last_changed()
+        .order_by("due_date", "slug")
+    )
+    for action in actions:
+        url = request.build_absolute_uri(reverse("api:action-detail", args=[action.slug]))
+        calendar.add_component(action_event(action, url, host))
+    return calendar
+
+
+def commitment_event(commitment, url, host):
+    """A toezegging or motie on the last day of its deadline's period."""
+    name = f"{commitment.get_kind_display().capitalize()} {commitment.number}"
+    summary = f"{name}: {commitment.title} (termijn {commitment.deadline})"
+    status = f"Status: {commitment.get_status_display()}."
+    return deadline_event(
+        f"commitment-{commitment.public_id}@{host}",
+        commitment,
+        commitment.deadline,
+        summary,
+        url,
+        status,
+    )
+
+
+def action_event(action, url, host):
+    """An action on the last day of its due period."""
+    summary = f"Actie: {action.title} (termijn {action.due})"
+    status = f"Status: {action.get_status_display()}."
+    return deadline_event(f"action-{action.slug}@{host}", action, action.due, summary, url, status)
+
+
+def deadline_event(uid, record, deadline, summary, url, status):
+    """An all-day event on the period's last day; the period itself in the description."""
+    changed = record.last_changed or timezone.now()
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", changed)
+    event.add("last-modified", changed)
+    event.add("sequence", record.version)
+    event.add("dtstart", deadline.end)
+    event.add("dtend", deadline.end + datetime.timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("summary", summary)
+    event.add("description", f"{period_text(deadline)} {status}")
+    event.add("url", url)
+    return event
+
+
+def period_text(deadline):
+    """'Termijn medio 2016: 1 mei 2016 tot en met 31 augustus 2016 ...'."""
+    if deadline.start == deadline.end:
+        return f"Termijn {deadline}."
+    first, last = (date_format(day, "j F Y") for day in (deadline.start, deadline.end))
+    return (
+        f"Termijn {deadline}: {first} tot en met {last}; in de agenda op de laatste dag "
+        "van die periode."
+    )
