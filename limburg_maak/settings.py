@@ -217,6 +217,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "limburg_maak.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "limburg_maak.openapi_formats.AutoSchema",
     "EXCEPTION_HANDLER": "limburg_maak.api.problem_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,

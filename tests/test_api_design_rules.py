@@ -84,7 +84,7 @@ def test_every_operation_declares_the_version_header_and_problem_errors(db, docu
 def test_paths_are_kebab_case_under_a_versioned_server_and_query_keys_camel_case(db, document):
     assert document["servers"][0]["url"] == API
     for path in document["paths"]:
-        assert re.fullmatch(r"(/([a-z0-9-]+|\{[a-zA-Z]+\}))+", path), path
+        assert re.fullmatch(r"/[a-z0-9-]+(/([a-z0-9.-]+|\{[a-zA-Z]+\}))*", path), path
     for _path, parameter in list_parameters(document):
         assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", parameter["name"]), parameter["name"]
 
