@@ -11,7 +11,12 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    ValidationError,
+)
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.text import capfirst
@@ -388,6 +393,20 @@ class RecordResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if is_blank(row.get(field.column_name)) and self.keeps_when_blank(field):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def keeps_when_blank(self, column):
+        """A blank cell under a column with a default (publicatiestatus, financier) leaves the
+        value as it is; a new record gets the default, as in the admin's add form."""
+        try:
+            field = self._meta.model._meta.get_field(column.attribute)
+        except FieldDoesNotExist:
+            return False
+        return field.has_default() and not field.blank
+
     def many_to_many_errors(self, row):
         # The library reads these columns only after saving; read them now, to report them
         # with the row's other errors.
@@ -440,7 +459,10 @@ class RecordResource(resources.ModelResource):
         try:
             instance.full_clean(exclude=self.unchecked(errors), validate_unique=validate_unique)
         except ValidationError as error:
-            errors = error.update_error_dict(errors)
+            # A cell that could not be read is reported once, not again as an empty value.
+            for name, messages in error.message_dict.items():
+                if name not in errors:
+                    errors[name] = messages
         if errors:
             raise ValidationError(self.errors_by_column(ValidationError(errors)))
 
