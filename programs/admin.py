@@ -201,7 +201,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            # The data changed between the preview and the confirmation: nothing was written.
+            # A row can fail at the confirmation when the data changed since the preview; the
+            # import was rolled back, so nothing was written.
             messages.error(request, _("Er is niets geïmporteerd; zie de fouten hieronder."))
             return self.import_page(request, result)
         return super().process_result(result, request)

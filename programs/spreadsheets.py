@@ -310,7 +310,7 @@ def import_reason(file_name, user, limit):
     reason = _("Import uit %(file)s door %(user)s") % {"file": file_name, "user": who}
     if len(reason) <= limit:
         return reason
-    room = limit - (len(reason) - len(file_name)) - 1
+    room = max(limit - (len(reason) - len(file_name)) - 1, 0)
     return _("Import uit %(file)s door %(user)s") % {"file": f"{file_name[:room]}…", "user": who}
 
 
@@ -343,7 +343,6 @@ class RecordResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         skip_diff = False
-        clean_model_instances = True
         instance_loader_class = NaturalKeyLoader
         import_id_fields = ("slug",)
 

@@ -318,6 +318,18 @@ def test_a_change_between_preview_and_confirmation_rolls_back_every_row(admin_cl
     assert BudgetLine.objects.get(pk=lines[1].pk).note == ""
 
 
+def test_confirming_twice_imports_once(admin_client, memo):
+    rows = [LINE_HEADER, [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", ""]]
+    previewed = preview(admin_client, BudgetLine, "bijlage.csv", csv_bytes(rows))
+    confirm(admin_client, BudgetLine, previewed)
+
+    again = confirm(admin_client, BudgetLine, previewed)
+
+    assert again.redirect_chain[-1][0] == admin_url(BudgetLine, "import")
+    assert messages_of(again) == ["Het bestand van deze import is er niet meer; kies het opnieuw."]
+    assert BudgetLine.objects.get(position=18).history.count() == 1
+
+
 def test_a_row_exported_before_someone_else_changed_the_record_is_refused(admin_client, memo):
     line = BudgetLine.objects.get_by_public_id(f"{MEMO}-1")
     exported_version = line.version
