@@ -200,7 +200,7 @@ class YesNoWidget(widgets.Widget):
         return _("ja") if value else _("nee")
 
     def describe(self):
-        return _("ja of nee (leeg: nee)")
+        return _("ja of nee")
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -400,6 +400,8 @@ class RecordResource(resources.ModelResource):
     def keeps_when_blank(self, column):
         """A blank cell under a column with a default (publicatiestatus, financier) leaves the
         value as it is; a new record gets the default, as in the admin's add form."""
+        if column.readonly:
+            return False
         try:
             field = self._meta.model._meta.get_field(column.attribute)
         except FieldDoesNotExist:
@@ -581,19 +583,35 @@ def column_help(resource_class, column):
         return str(column.description), isinstance(column, KeyColumn)
     model = resource_class._meta.model
     fuzzy = {field.name: field for field in getattr(model._meta, "fuzzy_dates", [])}
-    field = fuzzy.get(column.attribute) or model._meta.get_field(column.attribute)
+    if column.attribute in fuzzy:
+        # How to write a date is in the next column already.
+        field = fuzzy[column.attribute]
+        return capfirst(str(field.verbose_name)), not field.blank
+    field = model._meta.get_field(column.attribute)
     meaning = capfirst(str(field.verbose_name))
     if field.help_text:
         meaning = f"{meaning}. {field.help_text}"
-    default = getattr(field, "has_default", lambda: False)()
-    return meaning, not field.blank and not default
+    return meaning, not field.blank and not field.has_default()
+
+
+def writing_help(resource_class, column):
+    """How to write a column's cells, and what an empty cell does where that is not obvious."""
+    text = column.widget.describe()
+    if resource_class().keeps_when_blank(column):
+        default = resource_class._meta.model._meta.get_field(column.attribute).get_default()
+        text = _("%(text)s; leeg: blijft ongewijzigd, bij een nieuw record %(default)s") % {
+            "text": text,
+            "default": column.widget.render(default),
+        }
+    return text
 
 
 def template_rows(resource_class):
     """One row per column: name, required, meaning, how to write it."""
     for column in resource_class.columns():
         meaning, required = column_help(resource_class, column)
-        yield [column.column_name, _("ja") if required else "", meaning, column.widget.describe()]
+        required = _("ja") if required else ""
+        yield [column.column_name, required, meaning, writing_help(resource_class, column)]
 
 
 def template_response(resource_class, file_format, filename):
@@ -645,6 +663,6 @@ def template_workbook(resource_class, headers):
 def key_explanation(resource_class):
     return _(
         "Een rij waarvan de %(key)s al bestaat, werkt dat record bij; met een nieuwe "
-        "%(key)s komt er een record bij. Een lege cel maakt het veld leeg; een kolom die "
-        "ontbreekt, blijft ongewijzigd."
+        "%(key)s komt er een record bij. Een lege cel maakt het veld leeg (behalve waar "
+        "hieronder anders staat); een kolom die ontbreekt, blijft ongewijzigd."
     ) % {"key": resource_class.key_column()}
