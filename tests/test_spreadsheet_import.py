@@ -355,8 +355,16 @@ def test_an_unknown_column_is_reported_not_ignored(admin_client, memo):
     assert "confirm_form" not in response.context
 
 
-def test_a_file_that_is_no_spreadsheet_is_refused_on_the_form(admin_client, memo):
-    response = preview(admin_client, Program, "programmas.xlsx", b"dit is geen xlsx")
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("programmas.xlsx", b"dit is geen xlsx"),
+        ("programmas.csv", "slug;naam\nx;é".encode("cp1252")),
+    ],
+    ids=["not-xlsx", "not-utf8"],
+)
+def test_a_file_that_cannot_be_read_is_refused_on_the_form(admin_client, memo, name, content):
+    response = preview(admin_client, Program, name, content)
 
     assert response.status_code == 200
     assert response.context["form"].errors["import_file"]
