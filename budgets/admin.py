@@ -7,12 +7,14 @@ from programs.admin import (
     ProgramAdmin,
     PublicationRightsMixin,
     PublishableAdmin,
+    SpreadsheetAdminMixin,
     fuzzy_column,
 )
 from programs.formats import format_money
 from programs.models import Document, Program
 
 from .models import BudgetLine, Subsidy, document_overview
+from .resources import BudgetLineResource, SubsidyResource
 
 
 def money_column(field, description):
@@ -25,7 +27,8 @@ def money_column(field, description):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(PublishableAdmin):
+class BudgetLineAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [BudgetLineResource]
     list_display = [
         "document",
         "position",
@@ -48,7 +51,8 @@ class BudgetLineAdmin(PublishableAdmin):
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(PublishableAdmin):
+class SubsidyAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [SubsidyResource]
     list_display = [
         "recipient",
         "instrument",

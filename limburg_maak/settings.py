@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "simple_history",
+    "import_export",
     "axes",
     "csp",
     "limburg_maak",
@@ -291,6 +292,11 @@ LOGGING = {
 # The API answers at `/api/v1` and `/api/v1/...` without trailing slashes (ADR), which needs
 # routes that begin with a slash inside the `api/v1` include.
 SILENCED_SYSTEM_CHECKS = ["urls.W002"]
+
+# Spreadsheet imports (django-import-export): each import is one transaction, and the empty
+# lines spreadsheets keep below the data are no records.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # A commitment is "due soon" when its deadline period ends within this many days.
 COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))

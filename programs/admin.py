@@ -1,9 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import XLSX
+from import_export.forms import ExportForm
+from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import edit_form
@@ -24,6 +31,8 @@ from .models import (
     Settlement,
     Theme,
 )
+from .resources import CommitmentResource, OrganisationResource, ProgramResource
+from .spreadsheets import SpreadsheetCSV, template_response
 
 admin.site.site_header = _("Limburg maakindustrie: beheer")
 admin.site.site_title = _("Maakindustrie beheer")
@@ -135,6 +144,108 @@ class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistory
         return [*super().get_list_filter(request), "publication_status"]
 
 
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import and export as XLSX or CSV (django-import-export), with a template per model.
+
+    The import shows a preview with every row's errors and writes nothing until confirmed;
+    the confirmed import is written all or nothing. Importing needs the rights to add and
+    change records; exporting, the right to view them.
+    """
+
+    import_formats = [SpreadsheetCSV, XLSX]
+    export_formats = [SpreadsheetCSV, XLSX]
+    # The field-picking export form needs inline script, which the CSP forbids; an export
+    # has all columns anyway, so that it imports back unchanged.
+    export_form_class = ExportForm
+    import_template_name = "admin/spreadsheet_import.html"
+    # The links are in publishable_change_list.html, beside the others.
+    import_export_change_list_template = None
+    # Excel reads a UTF-8 CSV correctly only with a byte order mark.
+    to_encoding = "utf-8-sig"
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"
+        view = self.admin_site.admin_view(self.import_template_view)
+        return [path("import-sjabloon/", view, name=name), *super().get_urls()]
+
+    def import_template_view(self, request):
+        """The empty spreadsheet to fill in: XLSX (with an explanation sheet) or `?formaat=csv`."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        file_format = "csv" if request.GET.get("formaat") == "csv" else "xlsx"
+        resource_class = self.get_import_resource_classes(request)[0]
+        filename = f"sjabloon-{slugify(str(self.opts.verbose_name_plural))}"
+        return template_response(resource_class, file_format, filename)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # All or nothing: one invalid row at the confirmation rolls back every row.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Confirmed twice, or the uploaded file was cleaned up meanwhile.
+            messages.error(
+                request, _("Het bestand van deze import is er niet meer; kies het opnieuw.")
+            )
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # A row can fail at the confirmation when the data changed since the preview; the
+            # import was rolled back, so nothing was written.
+            messages.error(request, _("Er is niets geïmporteerd; zie de fouten hieronder."))
+            return self.import_page(request, result)
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("Import klaar: %(new)s nieuw, %(updated)s bijgewerkt, %(same)s ongewijzigd.")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "same": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+    def import_page(self, request, result):
+        """The import page with a fresh form and the `result` of an import that failed."""
+        form = self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+        resource = self.get_import_resource_classes(request)[0]
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Importeren"),
+            "form": form,
+            "opts": self.opts,
+            "media": self.media + form.media,
+            "fields_list": [
+                (resource.get_display_name(), [c.column_name for c in resource.columns()])
+            ],
+            "import_error_display": self.import_error_display,
+            "result": result,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def get_export_filename(self, request, queryset, file_format):
+        name = slugify(str(self.opts.verbose_name_plural))
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
 class ProgramOrganisationInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
     model = ProgramOrganisation
     extra = 0
@@ -169,7 +280,8 @@ class ThemeAdmin(PublishableAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishableAdmin):
+class OrganisationAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ["name", "abbreviation", "kind", "place", "parent", "publication_status"]
     list_filter = ["kind", "place"]
     search_fields = ["name", "abbreviation", "slug", "place"]
@@ -194,7 +306,8 @@ class ProgramLineAdmin(PublishableAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdmin):
+class ProgramAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [ProgramResource]
     list_display = [
         "name",
         "kind",
@@ -235,7 +348,7 @@ class PersonAdmin(PublishableAdmin):
 
 
 def may_close(user):
-    return user.has_perm("programs.close_commitment")
+    return Commitment.may_close(user)
 
 
 class CommitmentFlagFilter(admin.SimpleListFilter):
@@ -300,7 +413,8 @@ class CommitmentRelationInline(PublicationRightsMixin, EditFormAdminMixin, admin
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(PublishableAdmin):
+class CommitmentAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [CommitmentResource]
     list_display = [
         "__str__",
         "kind",
@@ -336,7 +450,7 @@ class CommitmentAdmin(PublishableAdmin):
         fields = super().get_readonly_fields(request, obj)
         if not may_close(request.user):
             # Editors record and propose; closing is for those who may close (Publicist).
-            fields = [*fields, "status", "remaining", "fulfilled_by", "fulfilment"]
+            fields = [*fields, *Commitment.CLOSING_FIELDS]
         return fields
 
     def save_related(self, request, form, formsets, change):

@@ -4,6 +4,7 @@ Kept here, beside the models that carry amounts in both apps (indicators in `pro
 lines and subsidies in `budgets`), because `budgets` may use `programs` and never the reverse.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.numberformat import format as number_format
@@ -35,3 +36,23 @@ def format_money(amount):
         return f"€ {dutch_number(amount, 0 if amount == amount.to_integral() else 2)}"
     decimals = 1 if millions == millions.quantize(Decimal("0.1")) else 2
     return f"€ {dutch_number(millions, decimals)} mln"
+
+
+# `1.234,56` (points group thousands), `8,9`, and `8900000.00` as machines write it.
+_DUTCH_GROUPED = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_DUTCH_PLAIN = re.compile(r"-?\d+(?:,\d+)?")
+_DECIMAL_POINT = re.compile(r"-?\d+\.\d+")
+
+
+def parse_dutch_number(text):
+    """Read a number the Dutch way: `8,9` -> 8.9, `1.234,56` -> 1234.56, `€ 1.500` -> 1500.
+
+    A point followed by groups of three digits groups thousands, as in Dutch; any other single
+    point is a decimal point (`8900000.00`, as systems write it). Anything else is a ValueError.
+    """
+    compact = re.sub(r"[\s\u00a0€]", "", str(text))
+    if _DUTCH_GROUPED.fullmatch(compact) or _DUTCH_PLAIN.fullmatch(compact):
+        return Decimal(compact.replace(".", "").replace(",", "."))
+    if _DECIMAL_POINT.fullmatch(compact):
+        return Decimal(compact)
+    raise ValueError(f"geen getal: {text!r}")

@@ -651,6 +651,8 @@ class Commitment(Publishable, Cited):
         ADOPTED = "overgenomen", _("overgenomen")
 
     OPEN_STATUSES = (Status.OPEN, Status.PARTLY_FULFILLED)
+    #: What settles a record: only those who may close (`may_close`) change these.
+    CLOSING_FIELDS = ("status", "remaining", "fulfilled_by", "fulfilment")
     TRACKED = models.Q(kind=Kind.PROMISE) | models.Q(vote_outcome=VoteOutcome.ADOPTED)
     OPEN = TRACKED & models.Q(status__in=OPEN_STATUSES)
 
@@ -797,6 +799,11 @@ class Commitment(Publishable, Cited):
     @property
     def public_id(self):
         return f"{self.kind}-{self.number}"
+
+    @staticmethod
+    def may_close(user):
+        """Publicists settle records (status and fulfilment); editors record and propose."""
+        return bool(user) and user.has_perm("programs.close_commitment")
 
     @property
     def is_tracked(self):

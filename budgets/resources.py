@@ -1,0 +1,123 @@
+"""Excel and CSV import and export of budget lines and subsidies (admin)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programs.models import Document, Organisation, Program
+from programs.spreadsheets import (
+    ChoiceWidget,
+    Column,
+    FuzzyDateWidget,
+    KeyColumn,
+    MoneyWidget,
+    RecordResource,
+    SlugWidget,
+    TextWidget,
+)
+
+from .models import BudgetLine, ContributionKind, Funder, Subsidy
+
+
+def assign_budget_line_id(line, public_id):
+    """`sterke-maakindustrie-2015-1` is row 1 of the document `sterke-maakindustrie-2015`."""
+    slug, _sep, position = public_id.rpartition("-")
+    if not slug or not position.isdigit() or int(position) < 1:
+        raise ValueError(
+            _(
+                "'%(id)s' is geen id van een begrotingspost; schrijf document en rij, "
+                "bijvoorbeeld sterke-maakindustrie-2015-1."
+            )
+            % {"id": public_id}
+        )
+    try:
+        line.document = Document.objects.get(slug=slug)
+    except Document.DoesNotExist:
+        raise ValueError(_("Onbekend document '%(slug)s'.") % {"slug": slug}) from None
+    line.position = int(position)
+
+
+class BudgetLineResource(RecordResource):
+    public_id = KeyColumn(
+        assign=assign_budget_line_id,
+        description=gettext_lazy(
+            "Document en rij: sterke-maakindustrie-2015-1 is rij 1 van de bijlage van "
+            "document sterke-maakindustrie-2015 (het document moet al bestaan)."
+        ),
+    )
+    label = Column("label", "omschrijving", TextWidget())
+    program = Column("program", "programma", SlugWidget(Program))
+    contribution_kind = Column(
+        "contribution_kind", "soort bijdrage", ChoiceWidget(ContributionKind.choices)
+    )
+    amount = Column("amount", "bedrag (euro)", MoneyWidget())
+    funder = Column("funder", "financier", ChoiceWidget(Funder.choices))
+    start = Column("start", "periode vanaf", FuzzyDateWidget())
+    end = Column("end", "periode tot", FuzzyDateWidget())
+    note = Column("note", "toelichting", TextWidget())
+
+    class Meta:
+        model = BudgetLine
+        name = gettext_lazy("Begrotingsposten")
+        import_id_fields = ("public_id",)
+        fields = (
+            "public_id",
+            "label",
+            "program",
+            "contribution_kind",
+            "amount",
+            "funder",
+            "start",
+            "end",
+            "source_locator",
+            "note",
+            "publication_status",
+            "version",
+        )
+
+    # The id column shows the document's slug.
+    export_related = ("document",)
+
+    def find(self, key):
+        return self.get_queryset().get_by_public_id(key)
+
+    def key_parts(self):
+        return ("document", "position")
+
+
+class SubsidyResource(RecordResource):
+    slug = Column(
+        "slug",
+        "slug",
+        TextWidget(),
+        description=gettext_lazy(
+            "Kenmerk van de subsidie. Een bestaande slug werkt die subsidie bij; een nieuwe "
+            "maakt een nieuwe subsidie."
+        ),
+    )
+    instrument = Column("instrument", "regeling", SlugWidget(Program))
+    recipient = Column("recipient", "ontvanger", SlugWidget(Organisation))
+    status = Column("status", "status", ChoiceWidget(Subsidy.Status.choices))
+    granted_amount = Column("granted_amount", "verleend bedrag (euro)", MoneyWidget())
+    settled_amount = Column("settled_amount", "vastgesteld bedrag (euro)", MoneyWidget())
+    project_volume = Column("project_volume", "projectvolume (euro)", MoneyWidget())
+    granted_on = Column("granted_on", "datum verlening", FuzzyDateWidget())
+    description = Column("description", "omschrijving", TextWidget())
+
+    class Meta:
+        model = Subsidy
+        name = gettext_lazy("Subsidies")
+        fields = (
+            "slug",
+            "instrument",
+            "recipient",
+            "status",
+            "granted_amount",
+            "settled_amount",
+            "project_volume",
+            "granted_on",
+            "description",
+            "source",
+            "source_locator",
+            "publication_status",
+            "version",
+        )
