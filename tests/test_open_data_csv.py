@@ -202,15 +202,16 @@ def test_a_bad_filter_on_a_csv_list_is_a_problem_in_json(memo, api, request_csv)
 def test_a_detail_is_not_offered_as_csv(memo, api):
     response = api.get(f"{API}/programs/limburgmakers", {"format": "csv"})
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM_JSON
+    assert [param["name"] for param in response.json()["invalidParams"]] == ["format"]
 
 
 def test_the_openapi_document_offers_csv_on_every_list_and_only_there(api):
     document = api.get(f"{API}/openapi.json").json()
 
     for endpoint in LIST_ENDPOINTS:
-        operation = document["paths"][f"{API}/{endpoint}"]["get"]
+        operation = document["paths"][f"/{endpoint}"]["get"]
         content = operation["responses"]["200"]["content"]
         assert content["text/csv"]["schema"] == {"type": "string"}
         assert content["application/json"]["schema"]["$ref"].startswith(
@@ -218,5 +219,5 @@ def test_the_openapi_document_offers_csv_on_every_list_and_only_there(api):
         )
         (format_parameter,) = [p for p in operation["parameters"] if p["name"] == "format"]
         assert set(format_parameter["schema"]["enum"]) == {"json", "csv"}
-    detail = document["paths"][f"{API}/programs/{{slug}}"]["get"]
+    detail = document["paths"]["/programs/{slug}"]["get"]
     assert set(detail["responses"]["200"]["content"]) == {"application/json"}

@@ -253,10 +253,10 @@ def test_concept_budget_lines_never_appear_in_the_fiscal_data_package(memo, staf
 def test_the_openapi_document_declares_the_open_data_packages(api):
     paths = api.get(f"{API}/openapi.json").json()["paths"]
 
-    giving = paths[f"{API}/subsidies/360giving"]["get"]
+    giving = paths["/subsidies/360giving"]["get"]
     assert set(giving["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert [parameter["name"] for parameter in giving["parameters"]] == ["format"]
-    package = paths[f"{API}/budget-lines/datapackage.json"]["get"]
+    package = paths["/budget-lines/datapackage.json"]["get"]
     assert set(package["responses"]["200"]["content"]) == {"application/json"}
-    data = paths[f"{API}/budget-lines/datapackage.csv"]["get"]
+    data = paths["/budget-lines/datapackage.csv"]["get"]
     assert data["responses"]["200"]["content"] == {"text/csv": {"schema": {"type": "string"}}}
