@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fuzzydates import FuzzyDate
+from .models import change_reason_limit
 
 
 class FuzzyDateFormField(forms.CharField):
@@ -135,6 +136,7 @@ def edit_form(model, base=forms.ModelForm):
         declared["change_reason"] = forms.CharField(
             label=_("Reden van de wijziging"),
             required=False,
+            max_length=change_reason_limit(model),
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_("Verplicht bij een wijziging; komt met uw naam in de geschiedenis."),
         )

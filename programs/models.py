@@ -89,6 +89,11 @@ class StaleRecord(Exception):
         )
 
 
+def change_reason_limit(model):
+    """How long a reason the model's history keeps (simple-history's column)."""
+    return model.history.model._meta.get_field("history_change_reason").max_length
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)

@@ -215,6 +215,8 @@ class RecordSerializer(serializers.ModelSerializer):
         changing_published = self.instance is not None and self.instance.is_published
         if (publishing or changing_published) and not model.may_publish(user):
             raise PermissionDenied("Alleen wie mag publiceren, wijzigt gepubliceerde gegevens.")
+        if self._closes(attrs) and not model.may_close(user):
+            raise PermissionDenied("Alleen wie mag afdoen, wijzigt de status en de afdoening.")
         record = copy.copy(self.instance) if self.instance is not None else model()
         many = self._many_to_many(attrs)
         for name, value in attrs.items():
@@ -227,6 +229,14 @@ class RecordSerializer(serializers.ModelSerializer):
                 {self._api_name(name): messages for name, messages in error.message_dict.items()}
             ) from None
         return attrs
+
+    def _closes(self, attrs):
+        """Whether this write changes what only those who may close may change (a status)."""
+        before = self.instance if self.instance is not None else self.Meta.model()
+        return any(
+            name in attrs and attrs[name] != getattr(before, name)
+            for name in getattr(self.Meta.model, "CLOSING_FIELDS", ())
+        )
 
     def _api_name(self, model_field):
         """The name a model field's error is reported under: the API field it is written by."""

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Font
 from .exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
 from .formats import dutch_number, parse_dutch_number
 from .fuzzydates import FuzzyDate, Precision
-from .models import Document, PublicationStatus, StaleRecord
+from .models import Document, PublicationStatus, StaleRecord, change_reason_limit
 
 TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x"}
 FALSE_WORDS = {"nee", "n", "onwaar", "false", "0", ""}
@@ -513,8 +513,7 @@ class RecordResource(resources.ModelResource):
             raise ValidationError({self.fields["version"].column_name: [message]}) from None
 
     def change_reason(self, model):
-        limit = model.history.model._meta.get_field("history_change_reason").max_length
-        return import_reason(self.file_name, self.user, limit)
+        return import_reason(self.file_name, self.user, change_reason_limit(model))
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)

@@ -32,6 +32,7 @@ from .models import (
     Settlement,
     StaleRecord,
     Theme,
+    change_reason_limit,
 )
 from .renderers import CSVRenderer, csv_response, serializer_table
 
@@ -164,6 +165,9 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def change_reason(self):
         reason = self.request.headers.get("Change-Reason", "").strip()
+        limit = change_reason_limit(self.model)
+        if len(reason) > limit:
+            raise ValidationError({"Change-Reason": [f"Hoogstens {limit} tekens."]})
         if self.request.method == "POST":
             return reason or "Aangemaakt via de API"
         return reason

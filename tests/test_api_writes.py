@@ -175,6 +175,59 @@ def test_who_may_publish_through_the_api(key_for, role, publishes):
         assert response.status_code == 403
 
 
+@pytest.mark.parametrize(("role", "closes"), [("Redacteur", False), ("Publicist", True)])
+def test_only_who_may_close_sets_a_commitments_status_through_the_api(key_for, role, closes):
+    CommitmentFactory(number="4040", publication_status="concept")
+    client = key_for(role)
+    etag = client.get("/api/v1/commitments/toezegging-4040")["ETag"]
+
+    response = client.patch(
+        "/api/v1/commitments/toezegging-4040",
+        {"status": "voldaan", "fulfilment": "Gedaan"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+        HTTP_CHANGE_REASON="Afgedaan",
+    )
+
+    assert response.status_code == (200 if closes else 403), response.json()
+    commitment = Commitment.objects.get(number="4040")
+    assert (commitment.status == "voldaan") is closes
+
+
+def test_a_redacteur_may_still_edit_a_commitments_other_fields(key_for):
+    CommitmentFactory(number="4041", publication_status="concept")
+    client = key_for("Redacteur")
+    etag = client.get("/api/v1/commitments/toezegging-4041")["ETag"]
+
+    response = client.patch(
+        "/api/v1/commitments/toezegging-4041",
+        {"title": "Scherper geformuleerd"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+        HTTP_CHANGE_REASON="Titel",
+    )
+
+    assert response.status_code == 200, response.json()
+
+
+def test_a_change_reason_longer_than_the_history_keeps_is_refused(key_for):
+    ProgramFactory(slug="lange-reden", publication_status="concept")
+    client = key_for("Redacteur")
+    etag = client.get("/api/v1/programs/lange-reden")["ETag"]
+
+    response = client.patch(
+        "/api/v1/programs/lange-reden",
+        {"description": "x"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+        HTTP_CHANGE_REASON="r" * 101,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "Change-Reason"
+    assert Program.objects.get(slug="lange-reden").version == 1
+
+
 def test_a_redacteur_cannot_change_published_records(key_for):
     ProgramFactory(slug="gepubliceerd")
     client = key_for("Redacteur")

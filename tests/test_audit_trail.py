@@ -55,6 +55,19 @@ def test_admin_change_records_user_reason_and_changed_fields(admin_client, admin
     ]
 
 
+def test_a_reason_longer_than_the_history_keeps_is_a_form_error(admin_client):
+    program = ProgramFactory(description="Oud")
+    url = admin_url(Program, "change", program.pk)
+    data = browser_form(admin_client.get(url), Program)
+    data.update(description=["Nieuw"], change_reason=["x" * 101])
+
+    refused = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "change_reason" in refused.context["adminform"].form.errors
+    assert program.history.count() == 1
+
+
 def test_inline_rows_carry_the_reason_of_their_record(admin_client, memo):
     program = Program.objects.get(slug="limburgmakers")
     line = program.budget_lines.get(position=1)
