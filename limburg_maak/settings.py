@@ -233,6 +233,9 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*corsheaders_defaults.default_headers, "if-match", "change-reason")
 CORS_EXPOSE_HEADERS = ["API-Version", "ETag", "Retry-After"]
 
+# Backups keep the history's timestamps to the microsecond.
+SERIALIZATION_MODULES = {"json": "limburg_maak.json_format"}
+
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limburg maakindustrie tracker API",

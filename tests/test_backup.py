@@ -1,5 +1,7 @@
 """A backup restored into an empty database gives back everything, history included."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -42,6 +44,19 @@ def test_backup_and_restore_lose_nothing(tmp_path, admin_user):
     assert restored.history.latest().history_user.username == admin_user.username
     assert ProgramOrganisation.history.filter(id=role_id, history_type="-").exists()
     assert Commitment.objects.get_by_public_id("toezegging-1887").deadline_changes.count() == 1
+
+
+def test_backup_keeps_history_timestamps_to_the_microsecond(tmp_path):
+    call_command("load_memo", verbosity=0)
+    entry = Program.history.order_by("history_id").first()
+    moment = datetime.datetime(2026, 3, 4, 5, 6, 7, 123, tzinfo=datetime.UTC)
+    Program.history.filter(history_id=entry.history_id).update(history_date=moment)
+    snapshot(tmp_path / "backup.json")
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(tmp_path / "backup.json"), verbosity=0)
+
+    assert Program.history.get(history_id=entry.history_id).history_date == moment
 
 
 def test_restore_refuses_a_database_that_holds_records(tmp_path):
