@@ -1,14 +1,47 @@
-"""What every API operation shares, written into the OpenAPI document once.
+"""The OpenAPI document: what each operation renders, and what every operation shares.
 
-The Dutch API Design Rules (ADR) ask that each success response declares the `API-Version`
-header and each error response is problem details (RFC 9457). The middleware and the
-exception handler in `limburg_maak.api` do that for every request; this hook says so in the
-document, so the document and the behaviour cannot drift apart per view.
+`AutoSchema` adds what a CSV-capable GET offers. The hook `adr_conformance` writes what the
+Dutch API Design Rules (ADR) ask of every operation: each success response declares the
+`API-Version` header and each error response is problem details (RFC 9457). The middleware
+and the exception handler in `limburg_maak.api` do that for every request; the hook says so
+in the document, so the document and the behaviour cannot drift apart per view.
 """
 
 from django.conf import settings
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus what a CSV-capable GET offers: `text/csv` beside the
+    JSON (a list's CSV is the whole list, not a page) and the `format` query parameter."""
+
+    def _formats(self):
+        return self.map_renderers("format") if self.method == "GET" else []
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        formats = self._formats()
+        if "csv" not in formats or len(formats) < 2:
+            return parameters
+        chosen = OpenApiParameter(
+            "format",
+            str,
+            enum=formats,
+            description="Het formaat van het antwoord; hetzelfde als de Accept-header "
+            "(`text/csv` voor CSV).",
+        )
+        return [*parameters, chosen]
+
+    def get_response_serializers(self):
+        serializer = super().get_response_serializers()
+        if getattr(self.view, "action", None) == "list" and "csv" in self._formats():
+            return {(200, "application/json"): serializer, (200, "text/csv"): OpenApiTypes.STR}
+        return serializer
+
 
 VERSION_HEADER = {
     "description": "De volledige versie van de API die antwoordde (semver).",

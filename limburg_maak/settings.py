@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "limburg_maak.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "limburg_maak.openapi_formats.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "limburg_maak.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "limburg_maak.api.problem_exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
     "ORDERING_PARAM": "ordering",
