@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
+from django.views.defaults import permission_denied as django_permission_denied
 from django.views.defaults import server_error as django_server_error
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -116,23 +118,42 @@ def problem_exception_handler(exc, context):
     return response
 
 
+def _api_problem(request, status, title, detail):
+    body = problem(request, status, title, detail)
+    response = JsonResponse(body, status=status, content_type=PROBLEM_JSON)
+    # Also when a middleware above ApiVersionMiddleware refused the request (an unknown host).
+    response["API-Version"] = settings.API_VERSION
+    return response
+
+
+def bad_request(request, exception=None):
+    """Django's own 400 (an unknown host, a malformed request): problem+json under /api/."""
+    if not request.path.startswith("/api/"):
+        return django_bad_request(request, exception)
+    return _api_problem(request, 400, "Ongeldig verzoek", "Dit verzoek kan niet worden gelezen.")
+
+
+def permission_denied(request, exception=None):
+    """Django's own 403: problem+json under /api/."""
+    if not request.path.startswith("/api/"):
+        return django_permission_denied(request, exception)
+    return _api_problem(request, 403, "Geen toegang", "U mag dit niet.")
+
+
 def not_found(request, exception=None):
     """Django's own 404: problem+json under /api/ (a trailing slash, an unknown resource)."""
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
     detail = "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep."
-    body = problem(request, 404, "Niet gevonden", detail)
-    return JsonResponse(body, status=404, content_type=PROBLEM_JSON)
+    return _api_problem(request, 404, "Niet gevonden", detail)
 
 
 def server_error(request):
     """Django's own 500: problem+json under /api/."""
     if not request.path.startswith("/api/"):
         return django_server_error(request)
-    body = problem(
-        request, 500, "Interne fout", "Er ging iets mis aan onze kant; de fout is gelogd."
-    )
-    return JsonResponse(body, status=500, content_type=PROBLEM_JSON)
+    detail = "Er ging iets mis aan onze kant; de fout is gelogd."
+    return _api_problem(request, 500, "Interne fout", detail)
 
 
 class ApiVersionMiddleware:

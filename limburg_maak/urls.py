@@ -51,5 +51,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler400 = "limburg_maak.api.bad_request"
+handler403 = "limburg_maak.api.permission_denied"
 handler404 = "limburg_maak.api.not_found"
 handler500 = "limburg_maak.api.server_error"

@@ -138,6 +138,20 @@ def test_djangos_own_server_error_is_a_problem_with_the_version(db, document, mo
     assert body["instance"] == f"{API}/programs"
 
 
+def test_djangos_own_bad_request_is_a_problem_with_the_version(db, document):
+    response = Client().get(f"{API}/programs", HTTP_HOST="aanvaller.example")
+
+    assert_problem(response, 400)
+    assert response["API-Version"] == document["info"]["version"]
+
+
+def test_pages_outside_the_api_keep_djangos_own_error_pages(db):
+    response = Client().get("/programmas", HTTP_HOST="aanvaller.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_every_enum_filter_refuses_an_unknown_value(memo, api, document):
     checked = 0
     for path, parameter in list_parameters(document):
