@@ -90,10 +90,14 @@ def test_each_key_has_its_own_allowance(settings, system_account):
 
 def test_page_size_is_capped_at_a_hundred():
     ThemeFactory.create_batch(120)
-    response = APIClient().get("/api/v1/themes?pageSize=1000")
+    response = APIClient().get("/api/v1/themes?pageSize=100")
     assert response.json()["count"] == 120
     assert len(response.json()["results"]) == 100
     assert len(APIClient().get("/api/v1/themes?pageSize=5").json()["results"]) == 5
+    # More than the document allows is refused, as the document says, not silently cut.
+    refused = APIClient().get("/api/v1/themes?pageSize=1000")
+    assert refused.status_code == 400
+    assert refused.json()["invalidParams"][0]["name"] == "pageSize"
 
 
 def test_anonymous_requests_are_read_only():
