@@ -52,6 +52,7 @@ class Totals:
 
 class BudgetLineQuerySet(PublishableQuerySet):
     published_via = ("document", "program")
+    search_fields = (("label", "A"), ("note", "C"))
 
     def get_by_public_id(self, public_id):
         """`sterke-maakindustrie-2015-1`; DoesNotExist for anything else."""
@@ -186,6 +187,13 @@ class BudgetLine(Publishable):
 
 class SubsidyQuerySet(PublishableQuerySet):
     published_via = ("instrument", "recipient")
+    # A subsidy has no name of its own: it is known by its recipient and instrument.
+    search_fields = (
+        ("recipient__name", "A"),
+        ("instrument__name", "A"),
+        ("description", "C"),
+        ("slug", "D"),
+    )
 
     def awarded(self):
         """Grants made, with the amount and date a grant standard (360Giving) requires."""

@@ -30,7 +30,7 @@ from programs.views import (
     status_counts,
 )
 
-from . import filters, opendata, serializers
+from . import filters, opendata, search, serializers
 from .feeds import FEED_TYPES, record_path
 from .models import BudgetLine, Subsidy, document_overview
 
@@ -330,6 +330,23 @@ def commitment_detail(request, public_id):
         .select_related("instrument", "recipient"),
     }
     return render(request, "budgets/commitment_detail.html", context)
+
+
+def search_page(request):
+    """`/zoeken?q=...`: every type of record the reader may see, grouped by type and ranked."""
+    query = request.GET.get("q", "").strip()
+    searchable = search.is_searchable(query)
+    groups = search.search_site(query, request.user) if searchable else []
+    context = {
+        "query": query,
+        "searchable": searchable,
+        "too_long": len(query) > search.MAX_QUERY_LENGTH,
+        "min_length": search.MIN_QUERY_LENGTH,
+        "max_length": search.MAX_QUERY_LENGTH,
+        "groups": groups,
+        "total": sum(group.total for group in groups),
+    }
+    return render(request, "budgets/search.html", context)
 
 
 def visible_or_none(record, user):

@@ -41,6 +41,7 @@ urlpatterns = [
     path("programmas", budget_views.program_list, name="program-list"),
     path("programmas/<slug:slug>", budget_views.program_detail, name="program-detail"),
     path("organisaties/<slug:slug>", budget_views.organisation_detail, name="organisation-detail"),
+    path("zoeken", budget_views.search_page, name="search"),
     path("wijzigingen.atom", ChangesFeed(), name="changes-atom"),
     path("toezeggingen", program_views.commitment_list, name="commitment-list"),
     path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),

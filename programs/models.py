@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from .formats import EURO_UNIT, dutch_number, format_money
 from .fuzzydates import FuzzyDate, FuzzyDateField, Precision
+from .search import SearchQuerySet
 
 # Every publishable model has a `publish` permission beside Django's four: who may publish,
 # unpublish or change a published record (Publicist), as opposed to who edits concepts.
@@ -45,7 +46,7 @@ class UntrackedWrite(TypeError):
         )
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(SearchQuerySet):
     """Who sees what: editors see concept records, everyone else published ones only.
 
     Writes that bypass `save()` (`update()`, `bulk_update()`) are refused: they leave no history.
@@ -207,6 +208,10 @@ class Cited(models.Model):
         return ", ".join(filter(None, [self.source.title, self.source_locator]))
 
 
+class DocumentQuerySet(PublishableQuerySet):
+    search_fields = (("title", "A"), ("reference", "B"), ("summary", "C"), ("slug", "D"))
+
+
 class Document(Publishable):
     class Kind(models.TextChoices):
         INFORMATIONAL_MEMO = "informerend_stuk", _("informerend stuk")
@@ -234,7 +239,7 @@ class Document(Publishable):
     url = models.URLField(_("vindplaats online"), blank=True)
     summary = models.TextField(_("samenvatting"), blank=True)
 
-    objects = SlugManager.from_queryset(PublishableQuerySet)()
+    objects = SlugManager.from_queryset(DocumentQuerySet)()
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
@@ -252,12 +257,16 @@ class Document(Publishable):
         return (self.slug,)
 
 
+class ThemeQuerySet(PublishableQuerySet):
+    search_fields = (("name", "A"), ("description", "C"), ("slug", "D"))
+
+
 class Theme(Publishable):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name = models.CharField(_("naam"), max_length=100, unique=True)
     description = models.TextField(_("omschrijving"), blank=True)
 
-    objects = SlugManager.from_queryset(PublishableQuerySet)()
+    objects = SlugManager.from_queryset(ThemeQuerySet)()
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
@@ -270,6 +279,16 @@ class Theme(Publishable):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class OrganisationQuerySet(PublishableQuerySet):
+    search_fields = (
+        ("name", "A"),
+        ("abbreviation", "A"),
+        ("place", "B"),
+        ("description", "C"),
+        ("slug", "D"),
+    )
 
 
 class Organisation(Publishable, Cited):
@@ -301,7 +320,7 @@ class Organisation(Publishable, Cited):
     description = models.TextField(_("omschrijving"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
-    objects = SlugManager.from_queryset(PublishableQuerySet)()
+    objects = SlugManager.from_queryset(OrganisationQuerySet)()
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
@@ -374,6 +393,8 @@ class ProgramLine(Publishable):
 
 
 class ProgramQuerySet(PublishableQuerySet):
+    search_fields = (("name", "A"), ("description", "C"), ("slug", "D"))
+
     def top_level(self):
         return self.filter(parent__isnull=True)
 
@@ -568,6 +589,16 @@ class Meeting(Publishable):
 
 
 class CommitmentQuerySet(PublishableQuerySet):
+    # The kind and number too: "toezegging 1886" and "motie 615" find their record.
+    search_fields = (
+        ("title", "A"),
+        ("number", "A"),
+        ("kind", "B"),
+        ("agenda_item", "B"),
+        ("text", "C"),
+        ("fulfilment", "C"),
+    )
+
     def get_by_public_id(self, public_id):
         """`toezegging-1886` or `motie-615`; DoesNotExist for anything else."""
         kind, _sep, number = str(public_id).partition("-")
@@ -1079,6 +1110,10 @@ class Settlement(Publishable):
         commitment.save()
 
 
+class ActionQuerySet(PublishableQuerySet):
+    search_fields = (("title", "A"), ("description", "C"), ("slug", "D"))
+
+
 class Action(Publishable, Cited):
     """A new initiative announced in a document, with an owner and a (fuzzy) due date."""
 
@@ -1119,7 +1154,7 @@ class Action(Publishable, Cited):
         related_name="actions",
     )
 
-    objects = SlugManager.from_queryset(PublishableQuerySet)()
+    objects = SlugManager.from_queryset(ActionQuerySet)()
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
@@ -1132,6 +1167,10 @@ class Action(Publishable, Cited):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class IndicatorQuerySet(PublishableQuerySet):
+    search_fields = (("name", "A"), ("sector", "B"), ("unit", "C"), ("slug", "D"))
 
 
 class Indicator(Publishable, Cited):
@@ -1163,7 +1202,7 @@ class Indicator(Publishable, Cited):
         Theme, verbose_name=_("thema's"), blank=True, related_name="indicators"
     )
 
-    objects = SlugManager.from_queryset(PublishableQuerySet)()
+    objects = SlugManager.from_queryset(IndicatorQuerySet)()
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS

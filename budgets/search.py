@@ -1,0 +1,133 @@
+"""The site search: every type of record searched the same way, one ranked group per type.
+
+It lives in `budgets` because it searches budget lines and subsidies beside the policy records
+(`budgets` may use `programs`, never the reverse). The query logic itself is
+`SearchQuerySet.search` in `programs.search`; this module only says which types there are, how
+each is shown and which public page it links to.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Action, Commitment, Document, Indicator, Organisation, Program, Theme
+from programs.search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, normalise_query
+
+from .models import BudgetLine, Subsidy
+
+#: Results shown per type; the heading still gives the full count.
+RESULTS_PER_TYPE = 20
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    url: str | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    total: int
+    results: list
+
+    @property
+    def truncated(self):
+        return self.total > len(self.results)
+
+
+def first_visible_url(user, *records):
+    """The page of the first record `user` may see: where a record without a page is shown."""
+    for record in records:
+        if record is not None and record.is_visible_to(user):
+            return record.get_absolute_url()
+    return None
+
+
+def document_result(document, user):
+    return Result(document.title, document.get_absolute_url(), document.get_kind_display())
+
+
+def program_result(program, user):
+    return Result(program.name, program.get_absolute_url(), program.get_kind_display())
+
+
+def organisation_result(organisation, user):
+    return Result(str(organisation), organisation.get_absolute_url(), organisation.abbreviation)
+
+
+def commitment_result(commitment, user):
+    return Result(str(commitment), commitment.get_absolute_url(), commitment.get_status_display())
+
+
+def theme_result(theme, user):
+    # Themes have no page; the register of commitments filters on them.
+    url = f"{reverse('commitment-list')}?{urlencode({'theme': theme.slug})}"
+    return Result(theme.name, url, _("toezeggingen en moties met dit thema"))
+
+
+def action_result(action, user):
+    # Actions are shown on their program's page and in the document that announced them.
+    url = first_visible_url(user, action.program, action.source)
+    return Result(action.title, url, action.get_status_display())
+
+
+def indicator_result(indicator, user):
+    url = first_visible_url(user, indicator.program, indicator.source)
+    return Result(indicator.name, url, indicator.display_value)
+
+
+def budget_line_result(line, user):
+    # A budget line is a row of its document's annex; it is public only with that document.
+    detail = f"{line.contribution_label} · {line.document.title}"
+    return Result(line.label, line.document.get_absolute_url(), detail)
+
+
+def subsidy_result(subsidy, user):
+    # A subsidy is public only with its instrument, whose page lists its subsidies.
+    detail = subsidy.granted_label or subsidy.get_status_display()
+    return Result(str(subsidy), subsidy.instrument.get_absolute_url(), detail)
+
+
+#: (heading, model, related records each result shows, how a record becomes a result), in the
+#: order of the page: what most readers look for first.
+TYPES = [
+    (_("Programma's en regelingen"), Program, (), program_result),
+    (_("Documenten"), Document, (), document_result),
+    (_("Toezeggingen en moties"), Commitment, (), commitment_result),
+    (_("Organisaties"), Organisation, (), organisation_result),
+    (_("Begrotingsposten"), BudgetLine, ("document",), budget_line_result),
+    (_("Subsidies"), Subsidy, ("instrument", "recipient"), subsidy_result),
+    (_("Acties"), Action, ("program", "source"), action_result),
+    (_("Kengetallen"), Indicator, ("program", "source"), indicator_result),
+    (_("Thema's"), Theme, (), theme_result),
+]
+
+
+def is_searchable(query):
+    """Whether `query` is long enough, and short enough, to search for."""
+    return MIN_QUERY_LENGTH <= len(normalise_query(query)) <= MAX_QUERY_LENGTH
+
+
+def search_site(query, user, limit=RESULTS_PER_TYPE):
+    """The groups with results for `query` as `user` may see them: one query per type.
+
+    Each query returns the best `limit` records with the number of all matches beside them
+    (a window count), so the count costs no query of its own.
+    """
+    groups = []
+    for label, model, related, to_result in TYPES:
+        records = list(
+            model.objects.visible_to(user)
+            .search(query)
+            .select_related(*related)
+            .annotate(search_total=Window(Count("pk")))[:limit]
+        )
+        if records:
+            results = [to_result(record, user) for record in records]
+            groups.append(Group(label, records[0].search_total, results))
+    return groups

@@ -1,0 +1,132 @@
+"""Search in the records: PostgreSQL's Dutch full-text search plus trigram matching for parts of
+compound words; on other databases (SQLite in development) a plain case-insensitive match.
+
+Every searchable queryset names its fields with a weight (`search_fields`); `search(q)` filters
+and ranks with them. Visibility is not decided here: combine with `visible_to(user)`.
+"""
+
+import re
+from functools import reduce
+from operator import add, and_, or_
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.db import connections, models
+from django.db.models.functions import Concat
+
+#: The text search configuration: Dutch stemming and stop words.
+CONFIG = "dutch"
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 100
+#: Weights from most to least telling; `search_fields` give one per field.
+WEIGHTS = ("A", "B", "C", "D")
+
+# A Dutch plural or genitive with an apostrophe ("programma's", "thema's"): the text search
+# parser splits it into the word and a loose "s", which as a phrase would then have to follow
+# the word in the text too. The word alone is what the reader means.
+APOSTROPHE_S = re.compile(r"(\w)['’‘`]s\b", re.IGNORECASE)
+
+
+def normalise_query(text):
+    """The query as searched: whitespace collapsed, "programma's" read as "programma"."""
+    return APOSTROPHE_S.sub(r"\1", " ".join(str(text or "").split()))
+
+
+def search_text(fields):
+    """The fields as one text, separated by spaces: what trigram matching compares with.
+
+    The same expression (`||` with COALESCE, no CONCAT(), which is not immutable) is what the
+    trigram indexes of the search migrations are built on, so PostgreSQL can use them.
+    """
+    expressions = [models.F(field) for field in fields]
+    if len(expressions) == 1:
+        return expressions[0]
+    spaced = [expressions[0]]
+    for expression in expressions[1:]:
+        spaced += [models.Value(" "), expression]
+    return Concat(*spaced, output_field=models.TextField())
+
+
+def search_vector(search_fields):
+    """The weighted Dutch tsvector of `search_fields`, as the search migrations index it."""
+    return reduce(
+        add,
+        (SearchVector(field, weight=weight, config=CONFIG) for field, weight in search_fields),
+    )
+
+
+class SearchQuerySet(models.QuerySet):
+    """`search(q)`: the records matching `q`, annotated `search_rank`, best match first."""
+
+    #: (field lookup, weight) pairs, weight "A" for names and titles down to "D" for
+    #: identifiers. Lookups may cross foreign keys (a subsidy's recipient name).
+    search_fields = ()
+
+    def search(self, query):
+        """Records matching `query`, best first; none for a query shorter than two characters.
+
+        PostgreSQL: the Dutch full-text search (websearch syntax: "quotes", -not, or), or a
+        word-trigram similarity of at least pg_trgm's `word_similarity_threshold` (0.6 by
+        default) with the searched text, so "regeling" finds "innovatieregelingen". Elsewhere:
+        every word of the query occurs in one of the fields, case-insensitively.
+        """
+        query = normalise_query(query)[:MAX_QUERY_LENGTH]
+        if len(query) < MIN_QUERY_LENGTH or not self.search_fields:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self._search_postgresql(query)
+        return self._search_words(query)
+
+    def _search_field_names(self, weights=WEIGHTS):
+        return [field for field, weight in self.search_fields if weight in weights]
+
+    def _ranked(self, rank):
+        return self.annotate(search_rank=rank).order_by(
+            "-search_rank", *self.model._meta.ordering, "pk"
+        )
+
+    def _search_postgresql(self, query):
+        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        matches = self.alias(
+            search_vector=search_vector(self.search_fields),
+            search_text=search_text(self._search_field_names()),
+        ).filter(
+            models.Q(search_vector=search_query)
+            # `%>` with pg_trgm's threshold, not word_similarity() >= x: only the operator can
+            # use the trigram index.
+            | models.Q(search_text__trigram_word_similar=query)
+        )
+        # The text rank (weighted by field) plus how closely the names alone match, so that a
+        # record named after the query comes before one that mentions it in passing.
+        names = search_text(self._search_field_names("A"))
+        rank = SearchRank(models.F("search_vector"), search_query)
+        return matches._ranked(rank + TrigramWordSimilarity(query, names))
+
+    def _search_words(self, query):
+        words = [word for word in re.findall(r"\w+", query) if len(word) >= MIN_QUERY_LENGTH]
+        words = words or [query]
+        fields, titles = self._search_field_names(), self._search_field_names("A")
+        condition = reduce(
+            and_,
+            (reduce(or_, (models.Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
+        )
+        # Simple ranking: the whole query in a name first, then by how many words a name holds.
+        hits = [(query, 2)] + [(word, 1) for word in words]
+        rank = reduce(
+            add,
+            (
+                models.Case(
+                    models.When(
+                        reduce(or_, (models.Q(**{f"{f}__icontains": text}) for f in titles)),
+                        then=models.Value(points),
+                    ),
+                    default=models.Value(0),
+                )
+                for text, points in hits
+            ),
+        )
+        return self.filter(condition)._ranked(rank)
