@@ -31,6 +31,19 @@ WEIGHTS = ("A", "B", "C", "D")
 APOSTROPHE_S = re.compile(r"(\w)['’‘`]s\b", re.IGNORECASE)
 
 
+# Websearch syntax: a word after a minus sign at the start of a term must not occur; "or"
+# between words offers alternatives.
+NEGATED = re.compile(r"(?:^|(?<=\s))-([\w-]+)")
+OR = re.compile(r"(?:^|(?<=\s))or(?=\s|$)", re.IGNORECASE)
+
+
+def split_query(query):
+    """("the words looked for", ["excluded", ...]): `query` without its websearch syntax."""
+    excluded = NEGATED.findall(query)
+    wanted = OR.sub(" ", NEGATED.sub(" ", query)).replace('"', " ")
+    return " ".join(wanted.split()), excluded
+
+
 def normalise_query(text):
     """The query as searched: whitespace collapsed, "programma's" read as "programma"."""
     return APOSTROPHE_S.sub(r"\1", " ".join(str(text or "").split()))
@@ -72,10 +85,12 @@ class SearchQuerySet(models.QuerySet):
         PostgreSQL: the Dutch full-text search (websearch syntax: "quotes", -not, or), or a
         word-trigram similarity of at least pg_trgm's `word_similarity_threshold` (0.6 by
         default) with the searched text, so "regeling" finds "innovatieregelingen". Elsewhere:
-        every word of the query occurs in one of the fields, case-insensitively.
+        every word of the query occurs in one of the fields, case-insensitively (and a word
+        after a minus sign in none).
         """
         query = normalise_query(query)[:MAX_QUERY_LENGTH]
-        if len(query) < MIN_QUERY_LENGTH or not self.search_fields:
+        # Only exclusions ("-limburgmakers") would find nearly everything: that is no search.
+        if len(query) < MIN_QUERY_LENGTH or not split_query(query)[0] or not self.search_fields:
             return self.none()
         if connections[self.db].vendor == "postgresql":
             return self._search_postgresql(query)
@@ -91,31 +106,41 @@ class SearchQuerySet(models.QuerySet):
 
     def _search_postgresql(self, query):
         search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        wanted, excluded = split_query(query)
+        condition = models.Q(search_vector=search_query)
+        if wanted:
+            # Trigrams compare the words looked for, without the websearch syntax, and must
+            # respect its exclusions themselves. `%>` with pg_trgm's threshold rather than
+            # word_similarity() >= x: only the operator can use the trigram index.
+            similar = models.Q(search_text__trigram_word_similar=wanted)
+            if excluded:
+                unwanted = reduce(or_, (SearchQuery(word, config=CONFIG) for word in excluded))
+                similar &= ~models.Q(search_vector=unwanted)
+            condition |= similar
         matches = self.alias(
             search_vector=search_vector(self.search_fields),
             search_text=search_text(self._search_field_names()),
-        ).filter(
-            models.Q(search_vector=search_query)
-            # `%>` with pg_trgm's threshold, not word_similarity() >= x: only the operator can
-            # use the trigram index.
-            | models.Q(search_text__trigram_word_similar=query)
-        )
+        ).filter(condition)
         # The text rank (weighted by field) plus how closely the names alone match, so that a
         # record named after the query comes before one that mentions it in passing.
         names = search_text(self._search_field_names("A"))
         rank = SearchRank(models.F("search_vector"), search_query)
-        return matches._ranked(rank + TrigramWordSimilarity(query, names))
+        return matches._ranked(rank + TrigramWordSimilarity(wanted or query, names))
 
     def _search_words(self, query):
-        words = [word for word in re.findall(r"\w+", query) if len(word) >= MIN_QUERY_LENGTH]
-        words = words or [query]
+        wanted, excluded = split_query(query)
+        words = [word for word in re.findall(r"\w+", wanted) if len(word) >= MIN_QUERY_LENGTH]
+        words = words or [wanted or query]
         fields, titles = self._search_field_names(), self._search_field_names("A")
-        condition = reduce(
-            and_,
-            (reduce(or_, (models.Q(**{f"{f}__icontains": w}) for f in fields)) for w in words),
-        )
+
+        def occurs(word):
+            return reduce(or_, (models.Q(**{f"{field}__icontains": word}) for field in fields))
+
+        condition = reduce(and_, (occurs(word) for word in words))
+        for word in excluded:
+            condition &= ~occurs(word)
         # Simple ranking: the whole query in a name first, then by how many words a name holds.
-        hits = [(query, 2)] + [(word, 1) for word in words]
+        hits = [(wanted or query, 2)] + [(word, 1) for word in words]
         rank = reduce(
             add,
             (

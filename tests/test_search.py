@@ -1,0 +1,241 @@
+"""Search (`/zoeken`): every type of record, grouped and ranked, only what the reader may see.
+
+PostgreSQL uses the Dutch text search and trigrams; other databases a plain word match. Tests
+of one of the two are skipped on the other.
+"""
+
+import html
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from budgets.search import RESULTS_PER_TYPE, TYPES
+from programs.models import Program, PublicationStatus
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL text search and trigrams"
+)
+fallback_only = pytest.mark.skipif(
+    connection.vendor == "postgresql", reason="the plain match of databases without text search"
+)
+CONCEPT = {"publication_status": PublicationStatus.CONCEPT}
+
+
+def search(client, query):
+    return client.get(f"/zoeken?{urlencode({'q': query})}")
+
+
+def groups_of(response):
+    """{heading: [(title, url), ...]} of the search page, in page order."""
+    return {
+        str(group.label): [(result.title, result.url) for result in group.results]
+        for group in response.context["groups"]
+    }
+
+
+def program_slugs(query):
+    return [program.slug for program in Program.objects.published().search(query)]
+
+
+def main_of(response):
+    body = response.content.decode()
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def test_search_page_has_one_heading_a_labelled_field_and_a_hint_when_empty(client):
+    response = client.get("/zoeken")
+    assert response.status_code == 200
+    main = main_of(response)
+    assert main.count("<h1") == 1
+    field = re.search(r'<input type="search" id="([^"]+)" name="q"', main)
+    assert field and f'<label for="{field[1]}">' in main
+    assert "Typ een of meer woorden" in main
+
+
+def test_every_page_has_a_search_box_in_its_header(client, memo):
+    for url in ("/", "/programmas", "/documenten/sterke-maakindustrie-2015"):
+        body = client.get(url).content.decode()
+        header = body[body.index("<header") : body.index("</header>")]
+        assert 'action="/zoeken" method="get"' in header
+        assert '<label for="site-search-query">' in header
+        assert 'id="site-search-query" name="q"' in header
+
+
+@pytest.mark.parametrize("query", ["", " ", "a", "x" * 101])
+def test_a_too_short_or_too_long_query_gets_a_message_and_no_database_query(
+    client, query, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = search(client, query)
+    assert response.status_code == 200
+    assert response.context["groups"] == []
+    assert re.search(r"Typ (een of meer woorden|minstens 2 tekens)|te lang", main_of(response))
+
+
+def test_results_are_grouped_by_type_with_counts_and_link_to_public_pages(client, memo):
+    response = search(client, "KennisCheque")
+    groups = groups_of(response)
+    assert groups["Programma's en regelingen"][0] == ("KennisCheque", "/programmas/kennischeque")
+    # A subsidy has no page of its own: its instrument's page lists it.
+    assert ("Hotraco Group BV: KennisCheque", "/programmas/kennischeque") in groups["Subsidies"]
+    main = main_of(response)
+    count = len(groups["Programma's en regelingen"])
+    assert re.search(rf"<h2[^>]*>Programma&#x27;s en regelingen \({count}\)</h2>", main)
+    assert 'href="/programmas/kennischeque"' in main
+
+
+def test_the_best_match_comes_first_in_its_group(client, memo):
+    groups = groups_of(search(client, "LimburgMakers"))
+    programs = groups["Programma's en regelingen"]
+    assert programs[0] == ("Programma LimburgMakers", "/programmas/limburgmakers")
+    # Programs that only mention LimburgMakers in their description come after it.
+    assert len(programs) > 1
+    assert groups["Begrotingsposten"][0][0] == "Programma LimburgMakers"
+
+
+def test_records_without_a_page_link_to_the_page_that_shows_them(client, db):
+    program = factories.ProgramFactory(name="Zonnepaneelregeling", slug="zonnepanelen")
+    concept_program = factories.ProgramFactory(slug="zonnepanelen-concept", **CONCEPT)
+    memo = factories.DocumentFactory(slug="zonnepaneelnota", title="Nota")
+    factories.ThemeFactory(name="Zonnepaneel", slug="zonnepaneel")
+    factories.ActionFactory(title="Zonnepaneel uitrollen", program=program)
+    factories.ActionFactory(title="Zonnepaneel bezien", program=concept_program, source=memo)
+    factories.IndicatorFactory(name="Zonnepaneel-daken", program=program)
+    factories.BudgetLineFactory(label="Zonnepaneel post", document=memo, program=program)
+    groups = groups_of(search(client, "zonnepaneel"))
+    assert groups["Thema's"] == [("Zonnepaneel", "/toezeggingen?theme=zonnepaneel")]
+    # An action on a concept program falls back to the document that announced it.
+    assert sorted(groups["Acties"]) == [
+        ("Zonnepaneel bezien", "/documenten/zonnepaneelnota"),
+        ("Zonnepaneel uitrollen", "/programmas/zonnepanelen"),
+    ]
+    assert groups["Kengetallen"] == [("Zonnepaneel-daken", "/programmas/zonnepanelen")]
+    assert groups["Begrotingsposten"] == [("Zonnepaneel post", "/documenten/zonnepaneelnota")]
+    for results in groups.values():
+        for _title, url in results:
+            assert client.get(url).status_code == 200, url
+
+
+def test_concept_records_are_never_found_anonymously(client, db):
+    factories.ProgramFactory(name="Zonnepaneel concept", **CONCEPT)
+    factories.DocumentFactory(title="Zonnepaneel conceptnota", **CONCEPT)
+    instrument = factories.ProgramFactory(name="Verborgen regeling", **CONCEPT)
+    # Published itself, but public only with its instrument.
+    factories.SubsidyFactory(description="Zonnepaneel subsidie", instrument=instrument)
+    factories.ProgramFactory(name="Zonnepaneel open")
+    response = search(client, "zonnepaneel")
+    groups = groups_of(response)
+    assert list(groups) == ["Programma's en regelingen"]
+    assert [title for title, _url in groups["Programma's en regelingen"]] == ["Zonnepaneel open"]
+    assert "concept" not in main_of(response)
+
+
+def test_staff_find_concept_records_of_the_types_they_may_read(client, db):
+    factories.ProgramFactory(name="Zonnepaneel concept", slug="zonnepaneel-concept", **CONCEPT)
+    factories.DocumentFactory(title="Zonnepaneel conceptnota", **CONCEPT)
+    reader = User.objects.create_user("lezer", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_program"))
+    client.force_login(reader)
+    groups = groups_of(search(client, "zonnepaneel"))
+    assert groups == {
+        "Programma's en regelingen": [("Zonnepaneel concept", "/programmas/zonnepaneel-concept")]
+    }
+
+
+def test_the_query_is_shown_escaped(client, memo):
+    response = search(client, '<script>alert("x")</script>')
+    body = response.content.decode()
+    assert "<script>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert 'alert("x")' in html.unescape(main_of(response))
+
+
+def make_matches(count, start=0):
+    """`count` published records of every searched type, each with "zonnepaneel" in its name."""
+    for n in range(start, start + count):
+        program = factories.ProgramFactory(name=f"Zonnepaneel programma {n}")
+        document = factories.DocumentFactory(title=f"Zonnepaneel nota {n}")
+        factories.CommitmentFactory(title=f"Zonnepaneel toezegging {n}")
+        organisation = factories.OrganisationFactory(name=f"Zonnepaneel bv {n}")
+        factories.BudgetLineFactory(label=f"Zonnepaneel post {n}", document=document)
+        factories.SubsidyFactory(instrument=program, recipient=organisation)
+        factories.ActionFactory(title=f"Zonnepaneel actie {n}", program=program)
+        factories.IndicatorFactory(name=f"Zonnepaneel kengetal {n}", source=document)
+        factories.ThemeFactory(name=f"Zonnepaneel thema {n}")
+
+
+def test_query_count_is_one_per_type_however_many_results(
+    client, db, django_assert_max_num_queries
+):
+    make_matches(1)
+    with CaptureQueriesContext(connection) as few:
+        response = search(client, "zonnepaneel")
+    assert len(response.context["groups"]) == len(TYPES)
+    make_matches(RESULTS_PER_TYPE + 5, start=1)
+    with django_assert_max_num_queries(len(TYPES)):
+        response = search(client, "zonnepaneel")
+    assert len(few.captured_queries) == len(TYPES)
+    for group in response.context["groups"]:
+        assert group.total == RESULTS_PER_TYPE + 6, group.label
+        assert len(group.results) == RESULTS_PER_TYPE
+    assert f"De {RESULTS_PER_TYPE} beste van {RESULTS_PER_TYPE + 6}" in main_of(response)
+
+
+@postgresql_only
+def test_dutch_word_forms_find_the_same_programs(memo):
+    # "programma's" is read as "programma"; "subsidies" and "subsidie" differ in the Dutch
+    # stemmer, and meet through trigram similarity.
+    assert program_slugs("programma's") == program_slugs("programma")
+    assert "limburgmakers" in program_slugs("programma's")
+    assert set(program_slugs("subsidies")) == set(program_slugs("subsidie"))
+    assert "innovatieproject-subsidies" in program_slugs("subsidie")
+    # Stemming: "regelingen" finds a description that says "regeling".
+    assert "kennischeque" in program_slugs("regelingen")
+
+
+@postgresql_only
+def test_part_of_a_compound_word_finds_the_whole(memo):
+    assert program_slugs("regeling")[0] == "innovatieregelingen-op-zuid"
+    factories.ProgramFactory(name="Innovatieproject-subsidieregeling", slug="ips-regeling")
+    assert "ips-regeling" in program_slugs("regeling")
+    assert "ips-regeling" in program_slugs("subsidie")
+    assert "ips-regeling" not in program_slugs("leningen")
+
+
+def test_a_word_after_a_minus_sign_excludes_records(memo):
+    assert "limburgmakers" in program_slugs("programma")
+    assert "limburgmakers" not in program_slugs("programma -limburgmakers")
+    assert "investor-development-programma" in program_slugs("programma -limburgmakers")
+    assert program_slugs("-limburgmakers") == []
+
+
+@postgresql_only
+def test_postgresql_uses_the_search_indexes(memo):
+    with connection.cursor() as cursor:
+        # The tables are small enough that PostgreSQL would rather read them whole.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Program.objects.search("regeling").explain()
+    assert "program_search_fts" in plan
+    assert "program_search_trgm" in plan
+
+
+@fallback_only
+def test_without_text_search_every_word_must_occur_in_any_field(memo):
+    # Both words in the name first; then those with the words elsewhere (a description).
+    assert program_slugs("SERVICE innovatie")[:3] == [
+        "esic-advies-service-innovatie",
+        "pilot-service-innovatie-mkb-limburg",
+        "expertise-en-innovatiecentrum-biss",
+    ]
+    assert program_slugs("service onbestaand") == []
+    # A part of a word is found by the substring match.
+    assert "innovatieregelingen-op-zuid" in program_slugs("regeling")
+    assert program_slugs("programma's") == program_slugs("programma")
