@@ -36,6 +36,18 @@ SEEDS = [
     "/api/v1/budget-lines/datapackage.csv",
     "/wijzigingen.atom",
     "/termijnen.ics",
+    # Search for the planted concept records by name, by part of a name and by slug. In lower
+    # case: the page repeats the query, and the marker check is case-sensitive, so only a found
+    # record can put "LEKMARKER" on the page.
+    "/zoeken?q=lekmarker",
+    "/zoeken?q=lekmarke",
+    "/zoeken?q=lekmarker+programma",
+    "/zoeken?q=lekmarker+post",
+    "/zoeken?q=lek",
+    "/zoeken?q=lek-programma",
+    "/zoeken?q=lek-org",
+    "/zoeken?q=lek-subsidie",
+    "/zoeken?q=9999",
 ]
 SKIP = ("/admin/", "/i18n/", "/static/")
 

@@ -239,3 +239,23 @@ def test_without_text_search_every_word_must_occur_in_any_field(memo):
     # A part of a word is found by the substring match.
     assert "innovatieregelingen-op-zuid" in program_slugs("regeling")
     assert program_slugs("programma's") == program_slugs("programma")
+
+
+def test_the_leak_crawl_search_finds_every_planted_concept_type_for_staff(admin_client, memo):
+    # The crawl's `/zoeken` seeds prove nothing unless these searches would find the concepts.
+    from .test_leak_crawl import MARKER, plant_concepts
+
+    plant_concepts(memo)
+    groups = groups_of(search(admin_client, "lekmarker"))
+    found = {label for label, results in groups.items() if any(MARKER in t for t, _ in results)}
+    assert found >= {
+        "Programma's en regelingen",
+        "Documenten",
+        "Toezeggingen en moties",
+        "Organisaties",
+        "Begrotingsposten",
+        "Acties",
+        "Kengetallen",
+        "Thema's",
+    }
+    assert groups_of(search(admin_client, "lek-subsidie"))["Subsidies"]
