@@ -7,7 +7,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint lint-api install install-dev clean
+.PHONY: run test lint lint-api messages install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ node_modules/.installed: package.json package-lock.json
 lint-api: install node_modules/.installed
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file $(VENV)/openapi.json
 	npx --no-install spectral lint --ruleset $(ADR_RULESET) --fail-severity hint --fail-on-unmatched-globs $(VENV)/openapi.json
+
+# For maintainers, with GNU gettext installed: collect the interface strings (Dutch msgids)
+# into locale/en/LC_MESSAGES/django.po, then compile django.mo. Translate the new and fuzzy
+# entries in the .po file and run it again; commit both files (make run and make test need
+# no gettext). tests/test_translations.py fails until every string has its translation.
+messages: install
+	$(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file \
+		--ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from programs.models import can_read_concepts
@@ -34,3 +36,21 @@ class NoStoreForEditorsMiddleware:
         if request.path.startswith(self.admin_prefix) or can_read_concepts(user):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PagesLocaleMiddleware(LocaleMiddleware):
+    """Pages follow the reader's language (cookie, then Accept-Language); machine outputs don't.
+
+    The API, the Atom feed and the deadline calendar are documented as Dutch (`"label":
+    "medio 2016"`, `€ 8,9 mln`) and other systems store what they read, so an English
+    browser or client must not change them.
+    """
+
+    dutch_only_prefixes = ("/api/", "/wijzigingen.atom", "/termijnen.ics")
+
+    def process_request(self, request):
+        if request.path_info.startswith(self.dutch_only_prefixes):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        super().process_request(request)

@@ -140,22 +140,22 @@ class CommitmentFilter(filters.FilterSet):
     overdue = BooleanFilter(
         field_name="is_overdue",
         label=_("Termijn verstreken"),
-        help_text="Openstaand en de termijn is verstreken.",
+        help_text=_("Openstaand en de termijn is verstreken."),
     )
     dueSoon = BooleanFilter(
         field_name="is_due_soon",
         label=_("Termijn nadert"),
-        help_text="Openstaand en de termijn verstrijkt binnenkort.",
+        help_text=_("Openstaand en de termijn verstrijkt binnenkort."),
     )
     noDeadline = BooleanFilter(
         field_name="has_no_deadline",
         label=_("Zonder termijn"),
-        help_text="Openstaand zonder (bekende) termijn.",
+        help_text=_("Openstaand zonder (bekende) termijn."),
     )
     dueBefore = filters.DateFilter(
         method="filter_due_before",
         label=_("Termijn loopt af voor"),
-        help_text="Openstaand met een termijn die eindigt voor deze datum (JJJJ-MM-DD).",
+        help_text=_("Openstaand met een termijn die eindigt voor deze datum (JJJJ-MM-DD)."),
     )
     portfolioHolder = related(Person, "made_by", label=_("Portefeuillehouder"))
     submitter = related(Person, "submitters", label=_("Indiener"))
@@ -176,6 +176,16 @@ class CommitmentFilter(filters.FilterSet):
             ("made_on_date", "madeOn"),
             ("deadline_date", "deadline"),
         ),
+        # Own labels, looked up when shown: django-filter would make English-like labels from
+        # the parameters and fix "(descending)" in the language active at import.
+        field_labels={
+            "number": _("Nummer"),
+            "-number": _("Nummer (aflopend)"),
+            "made_on_date": _("Datum"),
+            "-madeOn": _("Datum (aflopend)"),
+            "deadline_date": _("Termijn"),
+            "-deadline": _("Termijn (aflopend)"),
+        },
         label=_("Sortering"),
     )
 

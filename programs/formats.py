@@ -1,5 +1,9 @@
 """Money and figures written the Dutch way: `€ 8,9 mln`, `€ 0,02 mln`, `ruim 2.500 vestigingen`.
 
+On the pages they follow the active language (`€8.9 million` in English): `format_money` and
+`local_number` take the separators from Django's locale formats and the words from the
+catalogue. `dutch_number` is always Dutch, for spreadsheets that are Dutch in every language.
+
 Kept here, beside the models that carry amounts in both apps (indicators in `programs`, budget
 lines and subsidies in `budgets`), because `budgets` may use `programs` and never the reverse.
 """
@@ -7,7 +11,11 @@ lines and subsidies in `budgets`), because `budgets` may use `programs` and neve
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils.formats import get_format
 from django.utils.numberformat import format as number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 MILLION = Decimal(1_000_000)
 EURO_UNIT = "EUR"
@@ -15,12 +23,35 @@ EURO_UNIT = "EUR"
 
 def dutch_number(value, decimals=None):
     """`2500` -> `2.500`, `16.0` -> `16`, `3.25` -> `3,25`; grouping always on."""
+    return _grouped(value, decimals, ",", ".")
+
+
+def local_number(value, decimals=None):
+    """A number in the active language: `2.500` and `3,25` in Dutch, `2,500` and `3.25` in English.
+
+    Grouping is always on, as in `dutch_number`; without an active language it is Dutch.
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    return _grouped(
+        value,
+        decimals,
+        get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+    )
+
+
+def _grouped(value, decimals, decimal_sep, thousand_sep):
     value = Decimal(value)
     if decimals is None:
         value = value.normalize()
         decimals = max(0, -value.as_tuple().exponent)
     return number_format(
-        value, ",", decimal_pos=decimals, grouping=3, thousand_sep=".", force_grouping=True
+        value,
+        decimal_sep,
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=thousand_sep,
+        force_grouping=True,
     )
 
 
@@ -29,13 +60,17 @@ def format_money(amount):
 
     `8900000` -> `€ 8,9 mln`, `20000` -> `€ 0,02 mln`, `30000000` -> `€ 30,0 mln`.
     Amounts that two decimals would hide (below € 5.000) are written in full: `€ 4.250`.
+    In English the same figures read `€8.9 million` and `€4,250`.
     """
     amount = Decimal(amount)
     millions = (amount / MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if millions == 0 and amount != 0:
-        return f"€ {dutch_number(amount, 0 if amount == amount.to_integral() else 2)}"
+        figure = local_number(amount, 0 if amount == amount.to_integral() else 2)
+        # Translators: an amount in euros written in full, e.g. "€ 4.250".
+        return _("€ %(amount)s") % {"amount": figure}
     decimals = 1 if millions == millions.quantize(Decimal("0.1")) else 2
-    return f"€ {dutch_number(millions, decimals)} mln"
+    # Translators: an amount in millions of euros, e.g. "€ 8,9 mln".
+    return _("€ %(amount)s mln") % {"amount": local_number(millions, decimals)}
 
 
 # `1.234,56` (points group thousands), `8,9`, and `8900000.00` as machines write it.

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .formats import EURO_UNIT, dutch_number, format_money
+from .formats import EURO_UNIT, format_money, local_number
 from .fuzzydates import FuzzyDate, FuzzyDateField, Precision
 from .search import SearchQuerySet
 
@@ -1219,9 +1219,9 @@ class Indicator(Publishable, Cited):
         if self.unit == EURO_UNIT:
             figure = format_money(self.value)
         elif self.unit == "%":
-            figure = f"{dutch_number(self.value)}%"
+            figure = f"{local_number(self.value)}%"
         else:
-            figure = f"{dutch_number(self.value)} {self.unit}"
+            figure = f"{local_number(self.value)} {self.unit}"
         return f"{self.qualifier} {figure}" if self.qualifier else figure
 
     def natural_key(self):
