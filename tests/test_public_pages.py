@@ -92,7 +92,12 @@ def test_commitment_pages_show_status_and_fulfilment(client, memo):
     ],
 )
 def test_unknown_records_are_404(client, memo, path):
-    assert client.get(path).status_code == 404
+    response = client.get(path)
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert page.count("<h1>") == 1 and "Pagina niet gevonden" in page
+    assert 'href="/"' in page, "a way back to the start page"
 
 
 def test_admin_document_page_shows_the_same_annex_and_total(admin_client, memo):

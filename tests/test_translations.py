@@ -285,6 +285,7 @@ PAGES = [
     "/zoeken?q=innovatie",
     "/zoeken?q=x",
     "/zoeken?q=onvindbaarwoord",
+    "/programmas/bestaat-niet",
 ]
 
 
