@@ -56,10 +56,11 @@ class BudgetLineQuerySet(PublishableQuerySet):
 
     def get_by_public_id(self, public_id):
         """`sterke-maakindustrie-2015-1`; DoesNotExist for anything else."""
-        document, _sep, position = str(public_id).rpartition("-")
-        if not document or not position.isdigit():
+        parts = BudgetLine.split_public_id(public_id)
+        if parts is None:
             raise self.model.DoesNotExist(f"no budget line {public_id!r}")
-        return self.get(document__slug=document, position=int(position))
+        document, position = parts
+        return self.get(document__slug=document, position=position)
 
     def totals(self):
         """One aggregate query: the sum of amounts and the count of PM and external lines."""
@@ -159,6 +160,14 @@ class BudgetLine(Publishable):
     def public_id(self):
         """`sterke-maakindustrie-2015-1`: the document and the row."""
         return f"{self.document.slug}-{self.position}"
+
+    @staticmethod
+    def split_public_id(public_id):
+        """`sterke-maakindustrie-2015-1` -> (`sterke-maakindustrie-2015`, 1); None otherwise."""
+        slug, _sep, position = str(public_id).rpartition("-")
+        if not slug or not position.isdigit() or int(position) < 1:
+            return None
+        return slug, int(position)
 
     @property
     def contribution_label(self):

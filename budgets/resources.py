@@ -20,8 +20,8 @@ from .models import BudgetLine, ContributionKind, Funder, Subsidy
 
 def assign_budget_line_id(line, public_id):
     """`sterke-maakindustrie-2015-1` is row 1 of the document `sterke-maakindustrie-2015`."""
-    slug, _sep, position = public_id.rpartition("-")
-    if not slug or not position.isdigit() or int(position) < 1:
+    parts = BudgetLine.split_public_id(public_id)
+    if parts is None:
         raise ValueError(
             _(
                 "'%(id)s' is geen id van een begrotingspost; schrijf document en rij, "
@@ -29,11 +29,11 @@ def assign_budget_line_id(line, public_id):
             )
             % {"id": public_id}
         )
+    slug, line.position = parts
     try:
         line.document = Document.objects.get(slug=slug)
     except Document.DoesNotExist:
         raise ValueError(_("Onbekend document '%(slug)s'.") % {"slug": slug}) from None
-    line.position = int(position)
 
 
 class BudgetLineResource(RecordResource):

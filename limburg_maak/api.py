@@ -6,6 +6,7 @@ from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import permission_denied as django_permission_denied
 from django.views.defaults import server_error as django_server_error
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
@@ -55,9 +56,8 @@ class Pagination(PageNumberPagination):
 
 
 def camel(name):
-    """`contribution_kind` -> `contributionKind`, as the API's keys are written."""
-    head, *rest = str(name).split("_")
-    return head + "".join(part.capitalize() for part in rest)
+    """`contribution_kind` -> `contributionKind`, as the JSON renderer writes keys."""
+    return camelize_re.sub(underscore_to_camel, str(name))
 
 
 def _invalid_params(detail, prefix=""):

@@ -12,7 +12,7 @@ from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-PROBLEM_JSON = "application/problem+json"
+from .api import PROBLEM_JSON
 
 
 class AutoSchema(openapi.AutoSchema):

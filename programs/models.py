@@ -601,9 +601,10 @@ class CommitmentQuerySet(PublishableQuerySet):
 
     def get_by_public_id(self, public_id):
         """`toezegging-1886` or `motie-615`; DoesNotExist for anything else."""
-        kind, _sep, number = str(public_id).partition("-")
-        if kind not in Commitment.Kind.values or not number:
+        parts = Commitment.split_public_id(public_id)
+        if parts is None:
             raise self.model.DoesNotExist(f"no commitment {public_id!r}")
+        kind, number = parts
         return self.get(kind=kind, number=number)
 
     def tracked(self):
@@ -835,6 +836,14 @@ class Commitment(Publishable, Cited):
     @property
     def public_id(self):
         return f"{self.kind}-{self.number}"
+
+    @classmethod
+    def split_public_id(cls, public_id):
+        """`toezegging-1886` -> (`toezegging`, `1886`); None for what is no commitment's id."""
+        kind, _sep, number = str(public_id).partition("-")
+        if kind not in cls.Kind.values or not number:
+            return None
+        return kind, number
 
     @staticmethod
     def may_close(user):

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import StreamingHttpResponse
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from limburg_maak.api import camel
 
 from .exports import spreadsheet_safe
 
@@ -65,11 +66,6 @@ def csv_response(filename, rows):
     response = StreamingHttpResponse(csv_lines(rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
-
-
-def camel(name):
-    """`contribution_kind` -> `contributionKind`, as the JSON renderer writes keys."""
-    return camelize_re.sub(underscore_to_camel, name)
 
 
 @dataclass(frozen=True)

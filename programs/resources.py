@@ -96,8 +96,8 @@ class ProgramResource(RecordResource):
 
 def assign_commitment_id(commitment, public_id):
     """`toezegging-1886` is kind `toezegging`, number `1886`."""
-    kind, _sep, number = public_id.lower().partition("-")
-    if kind not in Commitment.Kind.values or not number:
+    parts = Commitment.split_public_id(public_id.lower())
+    if parts is None:
         raise ValueError(
             _(
                 "'%(id)s' is geen id van een toezegging of motie; schrijf bijvoorbeeld "
@@ -105,7 +105,7 @@ def assign_commitment_id(commitment, public_id):
             )
             % {"id": public_id}
         )
-    commitment.kind, commitment.number = kind, number
+    commitment.kind, commitment.number = parts
 
 
 class CommitmentResource(RecordResource):
