@@ -62,18 +62,26 @@ class BudgetLineQuerySet(PublishableQuerySet):
         document, position = parts
         return self.get(document__slug=document, position=position)
 
-    def totals(self):
-        """One aggregate query: the sum of amounts and the count of PM and external lines."""
-        figures = self.aggregate(
-            amount=Coalesce(
+    @staticmethod
+    def _total_figures():
+        return {
+            "amount": Coalesce(
                 Sum("amount", filter=Q(contribution_kind=ContributionKind.AMOUNT)),
                 Decimal("0.00"),
                 output_field=models.DecimalField(max_digits=14, decimal_places=2),
             ),
-            pm_count=Count("pk", filter=Q(contribution_kind=ContributionKind.PM)),
-            external_count=Count("pk", filter=Q(contribution_kind=ContributionKind.EXTERNAL)),
-        )
-        return Totals(**figures)
+            "pm_count": Count("pk", filter=Q(contribution_kind=ContributionKind.PM)),
+            "external_count": Count("pk", filter=Q(contribution_kind=ContributionKind.EXTERNAL)),
+        }
+
+    def totals(self):
+        """One aggregate query: the sum of amounts and the count of PM and external lines."""
+        return Totals(**self.aggregate(**self._total_figures()))
+
+    def totals_per_document(self):
+        """`{document id: Totals}` in one grouped query: the same figures as `totals()`."""
+        rows = self.order_by().values("document").annotate(**self._total_figures())
+        return {row.pop("document"): Totals(**row) for row in rows}
 
 
 class BudgetLineManager(models.Manager):

@@ -212,11 +212,10 @@ class ChangesView(APIView):
 def home(request):
     user = request.user
     lines = BudgetLine.objects.visible_to(user)
-    documents = Document.objects.visible_to(user).filter(pk__in=lines.values("document"))
+    totals = lines.totals_per_document()
+    documents = Document.objects.visible_to(user).filter(pk__in=list(totals))
     context = {
-        "documents": [
-            (document, lines.filter(document=document).totals()) for document in documents
-        ],
+        "documents": [(document, totals[document.pk]) for document in documents],
         "program_count": Program.objects.visible_to(user).count(),
         "status_counts": status_counts(
             Commitment.objects.visible_to(user)

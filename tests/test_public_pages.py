@@ -4,7 +4,11 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
+
+from .factories import BudgetLineFactory, DocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +27,19 @@ def test_start_page_says_what_this_is_and_links_onwards(client, memo):
     assert "€ 77,57 mln + 6 × PM" in text_of(response)
     assert "3 voldaan" in text_of(response)
     assert "0 deels voldaan" in text_of(response)
+
+
+def test_start_page_costs_the_same_queries_for_one_document_or_many(client, memo):
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    for _ in range(3):
+        BudgetLineFactory.create_batch(2, document=DocumentFactory())
+
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/")
+
+    assert len(many) == len(one)
+    assert text_of(response).count("provinciale bijdrage € 2,0 mln") == 3
 
 
 def test_memo_page_shows_the_annex_in_order_with_its_total_row(client, memo):
