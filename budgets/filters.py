@@ -1,7 +1,8 @@
 import django_filters as filters
+from django.utils.translation import gettext_lazy as _
 
-from programs.filters import related
-from programs.models import Document, Organisation, Program
+from programs.filters import period, program_status, related, related_via
+from programs.models import Document, Organisation, Program, ProgramLine, Theme
 
 from .models import BudgetLine, ContributionKind, Funder, Subsidy
 
@@ -13,6 +14,11 @@ class BudgetLineFilter(filters.FilterSet):
         field_name="contribution_kind", choices=ContributionKind.choices
     )
     funder = filters.ChoiceFilter(choices=Funder.choices)
+    theme = related_via(Theme, "program__themes", label=_("Thema"))
+    programLine = related_via(ProgramLine, "program__program_line", label=_("Programmalijn"))
+    organisation = related_via(Organisation, "program__organisations", label=_("Organisatie"))
+    programStatus = program_status("program__status")
+    periodFrom, periodUntil = period("start", "end")
     ordering = filters.OrderingFilter(
         fields=(("position", "position"), ("amount", "amount"), ("label", "description"))
     )
@@ -25,6 +31,13 @@ class BudgetLineFilter(filters.FilterSet):
 class SubsidyFilter(filters.FilterSet):
     instrument = related(Program, "instrument")
     recipient = related(Organisation, "recipient")
+    theme = related_via(Theme, "instrument__themes", label=_("Thema"))
+    programLine = related_via(ProgramLine, "instrument__program_line", label=_("Programmalijn"))
+    organisation = related_via(
+        Organisation, "recipient", "instrument__organisations", label=_("Organisatie")
+    )
+    programStatus = program_status("instrument__status")
+    periodFrom, periodUntil = period("granted_on")
     ordering = filters.OrderingFilter(
         fields=(
             ("granted_amount", "grantedAmount"),

@@ -43,8 +43,9 @@ class Totals:
 
     @property
     def label(self):
-        """`€ 77,57 mln + 6 × PM`: the PM lines are always in sight."""
-        parts = [format_money(self.amount)]
+        """`€ 77,57 mln + 6 × PM`: the PM lines are always in sight (`2 × PM` alone when no
+        line has an amount yet, rather than `€ 0,0 mln + 2 × PM`)."""
+        parts = [format_money(self.amount)] if self.amount or not self.pm_count else []
         if self.pm_count:
             parts.append(f"{self.pm_count} × PM")
         return " + ".join(parts)
@@ -78,10 +79,18 @@ class BudgetLineQuerySet(PublishableQuerySet):
         """One aggregate query: the sum of amounts and the count of PM and external lines."""
         return Totals(**self.aggregate(**self._total_figures()))
 
+    def totals_by(self, field):
+        """`{value of field: Totals}` in one grouped query: the same figures as `totals()`.
+
+        Over a to-many `field` (`program__themes`) a line counts once under each value, and
+        under None when it has none.
+        """
+        rows = self.order_by().values(field).annotate(**self._total_figures())
+        return {row.pop(field): Totals(**row) for row in rows}
+
     def totals_per_document(self):
-        """`{document id: Totals}` in one grouped query: the same figures as `totals()`."""
-        rows = self.order_by().values("document").annotate(**self._total_figures())
-        return {row.pop("document"): Totals(**row) for row in rows}
+        """`{document id: Totals}`, for the documents' annexes."""
+        return self.totals_by("document")
 
 
 class BudgetLineManager(models.Manager):

@@ -6,7 +6,7 @@ and subsidies) live here because `budgets` may use `programs`, never the reverse
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,16 +21,17 @@ from rest_framework.views import APIView
 from programs.changes import DELETED, changes
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
 from programs.renderers import CSVRenderer, csv_response
+from programs.tables import render_with_tables
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
     RecordViewSet,
     commitments_for,
     public_id_parameter,
-    status_counts,
 )
 
 from . import filters, opendata, search, serializers
+from .dashboard import Dashboard
 from .feeds import FEED_TYPES, record_path
 from .models import BudgetLine, Subsidy, document_overview
 
@@ -44,6 +45,20 @@ class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
 
     def get_queryset(self):
         return self.visible().select_related("document", "program")
+
+    @extend_schema(
+        summary="Totaal van de begrotingsposten",
+        description=(
+            "De som van de bedragen en het aantal PM-posten en posten op kosten van derden "
+            "(geteld, nooit opgeteld) van de posten die de filters kiezen: dezelfde filters en "
+            "dezelfde cijfers als het dashboard op de startpagina."
+        ),
+        responses=serializers.TotalsSerializer,
+    )
+    @action(detail=False, pagination_class=None)
+    def totals(self, request):
+        lines = self.filter_queryset(self.get_queryset())
+        return Response(serializers.TotalsSerializer(lines.totals()).data)
 
     @extend_schema(
         summary="Fiscal Data Package: beschrijving (datapackage.json)",
@@ -210,22 +225,22 @@ class ChangesView(APIView):
 
 
 def home(request):
-    user = request.user
-    lines = BudgetLine.objects.visible_to(user)
-    totals = lines.totals_per_document()
-    documents = Document.objects.visible_to(user).filter(pk__in=list(totals))
+    """The dashboard: what it costs, what is open, what came of it, under the URL's filters."""
+    dashboard = Dashboard(request)
+    totals = BudgetLine.objects.visible_to(request.user).totals_per_document()
+    documents = Document.objects.visible_to(request.user).filter(pk__in=list(totals))
     context = {
+        "dashboard": dashboard,
         "documents": [(document, totals[document.pk]) for document in documents],
-        "program_count": Program.objects.visible_to(user).count(),
-        "status_counts": status_counts(
-            Commitment.objects.visible_to(user)
-            .tracked()
-            .order_by()
-            .values("status")
-            .annotate(count=Count("pk"))
-        ),
     }
-    return render(request, "home.html", context)
+    return render_with_tables(
+        request,
+        "home.html",
+        context,
+        dashboard.tables,
+        filename="dashboard",
+        status=200 if dashboard.is_valid else 400,
+    )
 
 
 def document_detail(request, slug):

@@ -1,9 +1,19 @@
-"""API filters: query keys in lowerCamelCase, related records by their public identifier."""
+"""API filters: query keys in lowerCamelCase, related records by their public identifier.
+
+The dashboard's filters (`theme`, `programLine`, `organisation`, `programStatus`, `periodFrom`,
+`periodUntil`) exist under the same keys on every resource the dashboard shows, so a dashboard
+URL's query asks the API the same question.
+"""
+
+import datetime
 
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Action,
@@ -19,11 +29,16 @@ from .models import (
 )
 
 
+# What a record's name (`__str__`) reads, so that a form listing the choices costs one query.
+NAMED_BY = {ProgramLine: ("budget_program",)}
+
+
 def visible(model):
     """Choices for a related-record filter: only what the requesting user may see."""
 
     def queryset(request):
-        return model.objects.visible_to(getattr(request, "user", None))
+        records = model.objects.visible_to(getattr(request, "user", None))
+        return records.select_related(*NAMED_BY.get(model, ()))
 
     return queryset
 
@@ -32,6 +47,77 @@ def related(model, field_name, to_field_name="slug", **kwargs):
     """Filter on a related record by its slug; an unknown slug is a 400, not an empty list."""
     return filters.ModelChoiceFilter(
         field_name=field_name, to_field_name=to_field_name, queryset=visible(model), **kwargs
+    )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugChoiceFilter(filters.ModelChoiceFilter):
+    """A related record by its slug, matched by a method (the schema can't guess the type)."""
+
+
+def related_via(model, *lookups, **kwargs):
+    """Filter on a related record reached by any of `lookups` (`program__themes`, ...).
+
+    The match is a `pk IN (...)` subquery, so a record is never repeated by the joins and sums
+    and groupings over the filtered rows stay exact.
+    """
+
+    def method(queryset, name, value):
+        match = Q()
+        for lookup in lookups:
+            match |= Q(**{lookup: value})
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(match).values("pk"))
+
+    return SlugChoiceFilter(to_field_name="slug", queryset=visible(model), method=method, **kwargs)
+
+
+def program_status(lookup):
+    """`programStatus`: the status of the program a record belongs to."""
+    return filters.ChoiceFilter(
+        choices=Program.Status.choices,
+        label=_("Status van het programma"),
+        method=lambda queryset, name, value: queryset.filter(
+            pk__in=queryset.model._base_manager.filter(**{lookup: value}).values("pk")
+        ),
+    )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class PeriodFilter(filters.NumberFilter):
+    """A year bound on a record's (fuzzy) period: `periodFrom=2015`, `periodUntil=2016`.
+
+    From: the period ends in or after that year, or has a start and no end yet (still
+    running). Until: it starts in or before that year. A record without a known period is not
+    in any period, so a period filter leaves it out.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *, start, end=None, bound, **kwargs):
+        super().__init__(min_value=1900, max_value=2100, **kwargs)
+        self.start, self.end, self.bound = start, end or start, bound
+
+    def filter(self, queryset, value):
+        if value in (None, ""):
+            return queryset
+        start = getattr(queryset.model, self.start)
+        if self.bound == "until":
+            return queryset.filter(**{f"{start.date_field}__lte": datetime.date(value, 12, 31)})
+        end = getattr(queryset.model, self.end)
+        ends_in_time = Q(**{f"{end.date_field}__isnull": False}) & ~end.ends_before(
+            datetime.date(value, 1, 1)
+        )
+        if self.end == self.start:
+            return queryset.filter(ends_in_time)
+        running = Q(**{f"{end.date_field}__isnull": True, f"{start.date_field}__isnull": False})
+        return queryset.filter(ends_in_time | running)
+
+
+def period(start, end=None):
+    """The `periodFrom` and `periodUntil` filters over the fuzzy dates `start` and `end`."""
+    return (
+        PeriodFilter(start=start, end=end, bound="from", label=_("Periode vanaf (jaar)")),
+        PeriodFilter(start=start, end=end, bound="until", label=_("Periode tot en met (jaar)")),
     )
 
 
@@ -118,6 +204,8 @@ class ProgramFilter(filters.FilterSet):
     programLine = related(ProgramLine, "program_line")
     theme = related(Theme, "themes")
     organisation = related(Organisation, "organisations", distinct=True)
+    programStatus = program_status("status")
+    periodFrom, periodUntil = period("start", "end")
     source = related(Document, "source")
     ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"))
@@ -161,6 +249,12 @@ class CommitmentFilter(filters.FilterSet):
     submitter = related(Person, "submitters", label=_("Indiener"))
     theme = related(Theme, "themes", label=_("Thema"))
     program = related(Program, "programs", label=_("Programma"))
+    programLine = related_via(ProgramLine, "programs__program_line", label=_("Programmalijn"))
+    organisation = related_via(
+        Organisation, "programs__organisations", label=_("Organisatie (via programma)")
+    )
+    programStatus = program_status("programs__status")
+    periodFrom, periodUntil = period("deadline")
     meeting = related(Meeting, "meeting", label=_("Vergadering"))
     madeFrom = filters.DateFilter(
         field_name="made_on_date", lookup_expr="gte", label=_("Gedaan vanaf (JJJJ-MM-DD)")
@@ -201,6 +295,12 @@ class ActionFilter(filters.FilterSet):
     owner = related(Organisation, "owner")
     program = related(Program, "program")
     theme = related(Theme, "themes")
+    programLine = related_via(ProgramLine, "program__program_line", label=_("Programmalijn"))
+    organisation = related_via(
+        Organisation, "owner", "program__organisations", label=_("Organisatie")
+    )
+    programStatus = program_status("program__status")
+    periodFrom, periodUntil = period("due")
     commitment = PublicIdFilter(field_name="commitments", queryset=visible(Commitment))
     source = related(Document, "source")
     ordering = filters.OrderingFilter(fields=(("title", "title"), ("due_date", "due")))

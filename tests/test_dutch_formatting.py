@@ -38,7 +38,12 @@ def test_numbers_group_thousands_with_a_dot():
 def test_totals_keep_pm_lines_in_sight():
     assert Totals(Decimal("77570000"), 6, 1).label == "€ 77,57 mln + 6 × PM"
     assert Totals(Decimal("8900000"), 0, 0).label == "€ 8,9 mln"
-    assert Totals(Decimal("0"), 2, 0).label == "€ 0,0 mln + 2 × PM"
+    assert Totals(Decimal("0"), 0, 0).label == "€ 0,0 mln"
+
+
+def test_pm_only_totals_do_not_claim_a_zero_amount():
+    assert Totals(Decimal("0"), 2, 0).label == "2 × PM"
+    assert Totals(Decimal("0"), 1, 3).label == "1 × PM"
 
 
 @pytest.mark.parametrize(

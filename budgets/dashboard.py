@@ -1,0 +1,424 @@
+"""The start page's dashboard: what it costs, what is open, what came of it.
+
+Every panel is one filterset of the API over the records the reader may see, built from the
+same query keys (`theme`, `programLine`, `organisation`, `programStatus`, `periodFrom`,
+`periodUntil`). So a filter narrows every panel, and each figure is what the API answers for
+the same URL query (`/api/v1/budget-lines/totals?theme=...`, `/api/v1/commitments?...`).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter
+from programs.formats import format_money
+from programs.models import Action, Commitment, Program, Theme
+from programs.tables import Column, Table
+from programs.views import status_counts
+
+from . import charts
+from .filters import BudgetLineFilter, SubsidyFilter
+from .models import BudgetLine, Funder, Subsidy
+
+FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
+# The timeline draws at most this many rows; its table lists them all.
+TIMELINE_ROWS = 40
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+class Dashboard:
+    """The panels for one reader and one query; each is computed when first asked for."""
+
+    def __init__(self, request):
+        self.request = request
+        user = request.user
+        self.query = {key: request.GET[key] for key in FILTER_KEYS if request.GET.get(key)}
+        self.programs = ProgramFilter(
+            self.query, queryset=Program.objects.visible_to(user), request=request
+        )
+        self.lines = BudgetLineFilter(
+            self.query, queryset=BudgetLine.objects.visible_to(user), request=request
+        )
+        self.subsidies = SubsidyFilter(
+            self.query, queryset=Subsidy.objects.visible_to(user), request=request
+        )
+        # The register's own rule: a rejected motion is on record, never open.
+        self.commitments = CommitmentFilter(
+            self.query,
+            queryset=Commitment.objects.visible_to(user).with_flags().tracked(),
+            request=request,
+        )
+        self.actions = ActionFilter(
+            self.query, queryset=Action.objects.visible_to(user), request=request
+        )
+        self.filtersets = (
+            self.programs,
+            self.lines,
+            self.subsidies,
+            self.commitments,
+            self.actions,
+        )
+
+    @cached_property
+    def is_valid(self):
+        return all(filterset.is_valid() for filterset in self.filtersets)
+
+    @property
+    def form(self):
+        """The filter form: the program filters carry every dashboard key."""
+        return self.programs.form
+
+    @property
+    def fields(self):
+        return [self.form[key] for key in FILTER_KEYS]
+
+    @cached_property
+    def errors(self):
+        """`[(label, message)]` for every refused filter value, each named once."""
+        seen = {}
+        for filterset in self.filtersets:
+            for key, messages in filterset.errors.items():
+                if key in self.query:
+                    seen.setdefault(key, (filterset.form[key].label, messages[0]))
+        return list(seen.values())
+
+    def active_filters(self):
+        """The filters in force, each with its value as the reader knows it and a link off."""
+        if not self.is_valid:
+            return []
+        active = []
+        for key in FILTER_KEYS:
+            if key not in self.query:
+                continue
+            field = self.form[key]
+            value = self.form.cleaned_data[key]
+            choices = dict(field.field.choices) if hasattr(field.field, "choices") else {}
+            text = choices.get(value, value) if isinstance(value, str) else value
+            rest = self.request.GET.copy()
+            rest.pop(key)
+            rest.pop("tabel", None)
+            rest.pop("format", None)
+            active.append(ActiveFilter(str(field.label), str(text), f"?{rest.urlencode()}"))
+        return active
+
+    # Headline figures
+
+    @cached_property
+    def contribution(self):
+        return self.lines.qs.totals()
+
+    @cached_property
+    def program_count(self):
+        return self.programs.qs.count()
+
+    @cached_property
+    def commitment_figures(self):
+        return self.commitments.qs.aggregate(
+            open=Count("pk", filter=Commitment.OPEN),
+            overdue=Count("pk", filter=Q(is_overdue=True)),
+            fulfilled=Count("pk", filter=Q(status=Commitment.Status.FULFILLED)),
+            total=Count("pk"),
+        )
+
+    @cached_property
+    def subsidy_figures(self):
+        granted = self.subsidies.qs.filter(
+            status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED]
+        )
+        figures = granted.aggregate(
+            count=Count("pk"),
+            amount=Sum("granted_amount"),
+            volume=Sum("project_volume"),
+            amount_unknown=Count("pk", filter=Q(granted_amount__isnull=True)),
+            volume_unknown=Count("pk", filter=Q(project_volume__isnull=True)),
+        )
+        figures["amount_label"] = money_or_unknown(figures["amount"], figures["amount_unknown"])
+        figures["volume_label"] = money_or_unknown(figures["volume"], figures["volume_unknown"])
+        return figures
+
+    # Contribution per program, theme and funder
+
+    @cached_property
+    def per_program(self):
+        totals = self.lines.qs.totals_by("program")
+        programs = Program.objects.in_bulk([key for key in totals if key is not None])
+        rows = [(programs[key], figures) for key, figures in totals.items() if key is not None]
+        rows.sort(key=lambda row: (-row[1].amount, -row[1].pm_count, row[0].name))
+        if None in totals:
+            rows.append((None, totals[None]))
+        return rows
+
+    @cached_property
+    def per_theme(self):
+        totals = self.lines.qs.totals_by("program__themes")
+        themes = Theme.objects.visible_to(self.request.user).in_bulk(
+            [key for key in totals if key is not None]
+        )
+        rows = [(themes[key], figures) for key, figures in totals.items() if key in themes]
+        rows.sort(key=lambda row: (-row[1].amount, -row[1].pm_count, row[0].name))
+        if None in totals:
+            rows.append((None, totals[None]))
+        return rows
+
+    @cached_property
+    def per_funder(self):
+        totals = self.lines.qs.totals_by("funder")
+        return [(label, totals[value]) for value, label in Funder.choices if value in totals]
+
+    def contribution_table(self, name, caption, header, rows, link):
+        return Table(
+            name,
+            caption,
+            [
+                Column(header, lambda row: row[0] or _("(geen)"), link=link),
+                Column(
+                    _("Provinciale bijdrage"),
+                    lambda row: row[1].label,
+                    number=lambda row: row[1].amount if not row[1].pm_count else None,
+                    numeric=True,
+                    download_header=_("Provinciale bijdrage (euro)"),
+                ),
+                Column(_("PM-posten"), lambda row: row[1].pm_count, numeric=True),
+                Column(
+                    _("Posten op kosten van derden"),
+                    lambda row: row[1].external_count,
+                    numeric=True,
+                ),
+            ],
+            rows,
+            footer=[
+                _("Totaal"),
+                self.contribution.label,
+                self.contribution.pm_count,
+                self.contribution.external_count,
+            ],
+        )
+
+    @cached_property
+    def program_table(self):
+        return self.contribution_table(
+            "bijdrage-per-programma",
+            _("Provinciale bijdrage per programma"),
+            _("Programma"),
+            self.per_program,
+            link=lambda row: row[0].get_absolute_url() if row[0] else None,
+        )
+
+    @cached_property
+    def theme_table(self):
+        table = self.contribution_table(
+            "bijdrage-per-thema",
+            _("Provinciale bijdrage per thema"),
+            _("Thema"),
+            self.per_theme,
+            link=None,
+        )
+        # A line counts under each theme of its program: the rows overlap, so no total.
+        table.footer = None
+        return table
+
+    @cached_property
+    def funder_table(self):
+        return self.contribution_table(
+            "bijdrage-per-financier",
+            _("Begrotingsposten per financier"),
+            _("Financier"),
+            self.per_funder,
+            link=None,
+        )
+
+    def contribution_chart(self, name, title, rows):
+        drawn = [
+            (row[0] or _("(geen)"), row[1].amount, row[1].label)
+            for row in rows
+            if row[1].amount or row[1].pm_count
+        ]
+        return charts.bar_chart(
+            name,
+            title,
+            _(
+                "Staafdiagram van de provinciale bijdrage in euro; PM-posten hebben geen "
+                "bedrag en staan als tekst bij de staaf. De tabel eronder geeft dezelfde cijfers."
+            ),
+            drawn,
+        )
+
+    @cached_property
+    def program_chart(self):
+        return self.contribution_chart(
+            "grafiek-bijdrage-per-programma",
+            _("Provinciale bijdrage per programma"),
+            self.per_program,
+        )
+
+    @cached_property
+    def theme_chart(self):
+        return self.contribution_chart(
+            "grafiek-bijdrage-per-thema", _("Provinciale bijdrage per thema"), self.per_theme
+        )
+
+    # Commitments by status
+
+    @cached_property
+    def status_rows(self):
+        counts = self.commitments.qs.order_by().values("status").annotate(count=Count("pk"))
+        return status_counts(counts)
+
+    @cached_property
+    def status_table(self):
+        return Table(
+            "toezeggingen-per-status",
+            _("Toezeggingen en aangenomen moties per status"),
+            [
+                Column(
+                    _("Status"),
+                    lambda row: row[1],
+                    link=lambda row: self.register_url(status=row[0]),
+                ),
+                Column(_("Aantal"), lambda row: row[2], numeric=True),
+            ],
+            self.status_rows,
+            footer=[_("Totaal"), self.commitment_figures["total"]],
+        )
+
+    @cached_property
+    def status_chart(self):
+        return charts.bar_chart(
+            "grafiek-toezeggingen-per-status",
+            _("Toezeggingen en aangenomen moties per status"),
+            _("Staafdiagram van het aantal per status. De tabel eronder geeft dezelfde aantallen."),
+            [(label, count, count) for _value, label, count in self.status_rows],
+        )
+
+    @cached_property
+    def register_links(self):
+        return {
+            "all": self.register_url(),
+            "open": self.register_url(status=Commitment.Status.OPEN),
+            "overdue": self.register_url(overdue="true"),
+            "fulfilled": self.register_url(status=Commitment.Status.FULFILLED),
+        }
+
+    def register_url(self, **extra):
+        """The register (`/toezeggingen`), which takes the same filters, narrowed further."""
+        return f"{reverse('commitment-list')}?{urlencode({**self.query, **extra})}"
+
+    # Timeline
+
+    @cached_property
+    def timeline_entries(self):
+        entries = []
+        programs = self.programs.qs.filter(start_date__isnull=False).order_by("start_date", "name")
+        for program in programs:
+            entries.append(
+                charts.TimelineEntry(
+                    program.name,
+                    "program",
+                    _("programma"),
+                    program.start.start,
+                    program.end.end if program.end else None,
+                    period_text(program.start, program.end),
+                )
+            )
+        actions = self.actions.qs.filter(due_date__isnull=False).order_by("due_date", "title")
+        for action in actions:
+            entries.append(
+                charts.TimelineEntry(
+                    action.title,
+                    "action",
+                    _("actie (termijn)"),
+                    action.due.start,
+                    action.due.end,
+                    str(action.due),
+                )
+            )
+        due = (
+            self.commitments.qs.open()
+            .filter(deadline_date__isnull=False)
+            .order_by("deadline_date", "kind", "number")
+        )
+        for commitment in due:
+            entries.append(
+                charts.TimelineEntry(
+                    str(commitment),
+                    "deadline",
+                    _("toezegging of motie (termijn)"),
+                    commitment.deadline.start,
+                    commitment.deadline.end,
+                    str(commitment.deadline),
+                )
+            )
+        return entries
+
+    @cached_property
+    def timeline(self):
+        today = timezone.localdate()
+        return charts.timeline(
+            "grafiek-tijdlijn",
+            _("Tijdlijn van programma's, acties en termijnen"),
+            _(
+                "Balken: de looptijd van programma's (een open einde loopt door tot vandaag). "
+                "Ruiten: termijnen van acties en van openstaande toezeggingen en moties. De "
+                "verticale lijn is vandaag. De tabel eronder geeft dezelfde perioden."
+            ),
+            self.timeline_entries[:TIMELINE_ROWS],
+            today,
+            _("vandaag"),
+        )
+
+    @cached_property
+    def timeline_table(self):
+        return Table(
+            "tijdlijn",
+            _("Programma's, acties en termijnen in de tijd"),
+            [
+                Column(_("Naam"), lambda entry: entry.label),
+                Column(_("Soort"), lambda entry: entry.kind_label),
+                Column(_("Periode of termijn"), lambda entry: entry.period_text),
+            ],
+            self.timeline_entries,
+        )
+
+    @property
+    def tables(self):
+        if not self.is_valid:
+            return []
+        return [
+            self.program_table,
+            self.theme_table,
+            self.funder_table,
+            self.status_table,
+            self.timeline_table,
+        ]
+
+
+def money_or_unknown(amount, unknown_count):
+    """`€ 1,2 mln`, with how many are without a known amount; `onbekend` when none is known."""
+    if amount is None:
+        return _("onbekend")
+    label = format_money(amount)
+    if unknown_count:
+        label += " " + ngettext(
+            "(%(count)d zonder bekend bedrag)", "(%(count)d zonder bekend bedrag)", unknown_count
+        ) % {"count": unknown_count}
+    return label
+
+
+def period_text(start, end):
+    if start and end:
+        return _("%(start)s tot %(end)s") % {"start": start, "end": end}
+    if start:
+        return _("vanaf %(start)s") % {"start": start}
+    return ""
