@@ -183,12 +183,13 @@ class Dashboard:
             caption,
             [
                 Column(header, lambda row: row[0] or _("(geen)"), link=link),
+                # The amount alone: the PM lines have a column of their own.
                 Column(
-                    _("Provinciale bijdrage"),
-                    lambda row: row[1].label,
-                    number=lambda row: row[1].amount if not row[1].pm_count else None,
+                    _("Bedrag"),
+                    lambda row: amount_text(row[1]),
+                    number=lambda row: row[1].amount or None,
                     numeric=True,
-                    download_header=_("Provinciale bijdrage (euro)"),
+                    download_header=_("Bedrag (euro)"),
                 ),
                 Column(_("PM-posten"), lambda row: row[1].pm_count, numeric=True),
                 Column(
@@ -402,6 +403,13 @@ class Dashboard:
             self.status_table,
             self.timeline_table,
         ]
+
+
+def amount_text(totals):
+    """The summed amount, or `PM` when the lines are all still without one."""
+    if not totals.amount and totals.pm_count:
+        return "PM"
+    return format_money(totals.amount)
 
 
 def money_or_unknown(amount, unknown_count):

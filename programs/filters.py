@@ -201,9 +201,9 @@ class OrganisationFilter(filters.FilterSet):
 
 class ProgramFilter(filters.FilterSet):
     parent = related(Program, "parent")
-    programLine = related(ProgramLine, "program_line")
-    theme = related(Theme, "themes")
-    organisation = related(Organisation, "organisations", distinct=True)
+    programLine = related(ProgramLine, "program_line", label=_("Programmalijn"))
+    theme = related(Theme, "themes", label=_("Thema"))
+    organisation = related(Organisation, "organisations", distinct=True, label=_("Organisatie"))
     programStatus = program_status("status")
     periodFrom, periodUntil = period("start", "end")
     source = related(Document, "source")

@@ -1,0 +1,288 @@
+"""The start page's dashboard: its figures are the API's figures for the same filters, every
+filter narrows every panel, and each chart comes with its title, description and data table."""
+
+import csv
+import datetime
+import io
+import re
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from budgets.models import BudgetLine, ContributionKind, Subsidy
+from programs.models import Commitment, PublicationStatus
+
+from .factories import (
+    ActionFactory,
+    BudgetLineFactory,
+    CommitmentFactory,
+    OrganisationFactory,
+    ProgramFactory,
+    ProgramOrganisationFactory,
+    SubsidyFactory,
+    ThemeFactory,
+)
+from .test_public_pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+# Each dashboard filter alone, a combination, and a period; keys as in the API.
+QUERIES = [
+    {},
+    {"theme": "financiering"},
+    {"theme": "reshoring"},
+    {"programLine": "innovatiekracht-en-topsectoren"},
+    {"organisation": "liof"},
+    {"programStatus": "running"},
+    {"periodFrom": "2014", "periodUntil": "2015"},
+    {"theme": "financiering", "organisation": "liof"},
+]
+
+
+@pytest.fixture
+def data(memo):
+    """The memo, plus what the memo lacks: amounts on subsidies, open and overdue promises."""
+    theme = ThemeFactory(slug="werkgelegenheid", name="Werkgelegenheid")
+    program = ProgramFactory(name="Groeiregeling", themes=[theme], start="2014", end=None)
+    ProgramOrganisationFactory(program=program, organisation=OrganisationFactory(slug="groeifonds"))
+    BudgetLineFactory(program=program, amount=Decimal("2500000.00"))
+    BudgetLineFactory(program=program, contribution_kind=ContributionKind.PM, amount=None)
+    SubsidyFactory(instrument=program, granted_on="maart 2015")
+    SubsidyFactory(instrument=program, status=Subsidy.Status.REQUESTED)
+    open_promise = CommitmentFactory(deadline="eind 2015")
+    open_promise.programs.add(program)
+    CommitmentFactory(deadline="2040")
+    ActionFactory(program=program, due="najaar 2016")
+    return program
+
+
+def dashboard_for(client, query):
+    response = client.get(f"/?{urlencode(query)}")
+    assert response.status_code == 200, response.content.decode()[:500]
+    return response.context["dashboard"]
+
+
+def api_count(api, path, query, **extra):
+    response = api.get(f"/api/v1/{path}?{urlencode({**query, **extra})}")
+    assert response.status_code == 200, response.json()
+    return response.json()["count"]
+
+
+def api_names(api, path, query, field):
+    response = api.get(f"/api/v1/{path}?{urlencode({**query, 'pageSize': 100})}")
+    return {record[field] for record in response.json()["results"]}
+
+
+def test_the_memo_headline_figures(client, memo):
+    dashboard = dashboard_for(client, {})
+    assert dashboard.contribution.label == "€ 77,57 mln + 6 × PM"
+    assert dashboard.program_count == 22
+    assert dashboard.commitment_figures == {"open": 0, "overdue": 0, "fulfilled": 3, "total": 3}
+    assert dashboard.subsidy_figures["count"] == 2
+    # The memo names the grants but not their amounts: unknown, not zero.
+    assert dashboard.subsidy_figures["amount_label"] == "onbekend"
+    text = text_of(client.get("/"))
+    assert "Provinciale bijdrage € 77,57 mln + 6 × PM" in text
+    assert "0 open, 0 termijn verstreken, 3 voldaan" in text
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda query: urlencode(query) or "none")
+def test_dashboard_figures_equal_the_api_for_the_same_filters(client, api, data, query):
+    dashboard = dashboard_for(client, query)
+
+    totals = api.get(f"/api/v1/budget-lines/totals?{urlencode(query)}").json()
+    assert Decimal(totals["amount"]) == dashboard.contribution.amount
+    assert totals["pmCount"] == dashboard.contribution.pm_count
+    assert totals["externalCount"] == dashboard.contribution.external_count
+    assert totals["label"] == dashboard.contribution.label
+
+    assert dashboard.program_count == api_count(api, "programs", query)
+    figures = dashboard.commitment_figures
+    assert figures["open"] == api_count(api, "commitments", query, status="openstaand") + api_count(
+        api, "commitments", query, status="deels_voldaan"
+    )
+    assert figures["overdue"] == api_count(api, "commitments", query, overdue="true")
+    assert figures["fulfilled"] == api_count(api, "commitments", query, status="voldaan")
+    granted = api_count(api, "subsidies", query, status="granted") + api_count(
+        api, "subsidies", query, status="settled"
+    )
+    assert dashboard.subsidy_figures["count"] == granted
+
+
+@pytest.mark.parametrize("query", QUERIES[1:], ids=urlencode)
+def test_each_filter_narrows_every_panel_consistently(client, api, data, query):
+    everything = dashboard_for(client, {})
+    dashboard = dashboard_for(client, query)
+
+    # Money: the rows per program add up to the headline, and to no more than unfiltered.
+    assert sum(figures.amount for _, figures in dashboard.per_program) == (
+        dashboard.contribution.amount
+    )
+    assert sum(figures.pm_count for _, figures in dashboard.per_program) == (
+        dashboard.contribution.pm_count
+    )
+    assert dashboard.contribution.amount <= everything.contribution.amount
+    programs = api_names(api, "programs", query, "name")
+    assert {program.name for program, _ in dashboard.per_program if program} <= programs
+    assert {theme for theme, _ in dashboard.per_theme} <= {
+        theme for theme, _ in everything.per_theme
+    }
+
+    # Commitments: the status rows are the API's counts and add up to the total.
+    for value, _label, count in dashboard.status_rows:
+        assert count <= api_count(api, "commitments", query, status=value)
+    assert (
+        sum(count for *_, count in dashboard.status_rows) == (dashboard.commitment_figures["total"])
+    )
+
+    # The timeline holds only what the same filters select.
+    actions = api_names(api, "actions", query, "title")
+    commitments = {str(c) for c in Commitment.objects.all()}
+    for entry in dashboard.timeline_entries:
+        assert entry.label in {"program": programs, "action": actions}.get(entry.kind, commitments)
+    assert len(dashboard.timeline_entries) <= len(everything.timeline_entries)
+
+
+def test_a_theme_filter_narrows_to_that_theme(client, data):
+    dashboard = dashboard_for(client, {"theme": "werkgelegenheid"})
+    assert dashboard.contribution.label == "€ 2,5 mln + 1 × PM"
+    assert dashboard.program_count == 1
+    assert dashboard.commitment_figures["open"] == 0, "the promise has no theme of its own"
+    assert dashboard.subsidy_figures["count"] == 1
+    assert [program for program, _ in dashboard.per_program] == [data]
+    entries = [(entry.kind, entry.period_text) for entry in dashboard.timeline_entries]
+    # The action has no theme of its own, and the API's actions?theme= reads its own themes.
+    assert entries == [("program", "vanaf 2014")]
+
+
+def test_an_organisation_filter_reaches_programs_lines_subsidies_and_commitments(client, data):
+    dashboard = dashboard_for(client, {"organisation": "groeifonds"})
+    assert dashboard.program_count == 1
+    assert dashboard.contribution.label == "€ 2,5 mln + 1 × PM"
+    assert dashboard.subsidy_figures["count"] == 1
+    assert dashboard.commitment_figures["open"] == 1
+    assert dashboard.commitment_figures["overdue"] == 1
+
+
+def test_the_period_filter_keeps_what_runs_in_those_years(api, data):
+    def programs(**query):
+        return api_names(api, "programs", query, "slug")
+
+    # Groeiregeling started in 2014 and has no end yet: it still runs.
+    assert data.slug in programs(periodFrom=2030)
+    assert data.slug not in programs(periodUntil=2013)
+    # LimburgMakers ran from medio 2013 to medio 2016.
+    assert "limburgmakers" in programs(periodFrom=2016, periodUntil=2016)
+    assert "limburgmakers" not in programs(periodFrom=2017)
+    # A program without a known period is in no period.
+    assert "kennischeque" in programs()
+    assert "kennischeque" not in programs(periodFrom=2000)
+
+
+def test_active_filters_are_shown_and_each_can_be_removed(client, memo):
+    response = client.get("/?theme=financiering&programLine=innovatiekracht-en-topsectoren")
+    text = text_of(response)
+    assert "Thema: Financiering" in text
+    assert "Programmalijn: " in text
+    body = response.content.decode()
+    assert 'href="?programLine=innovatiekracht-en-topsectoren"' in body
+    assert 'href="?theme=financiering"' in body
+    assert "Alle filters wissen" in text
+    assert "Actieve filters" not in text_of(client.get("/"))
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("theme=bestaat-niet", "Thema"),
+        ("periodFrom=vorig-jaar", "Periode vanaf (jaar)"),
+        ("programStatus=misschien", "Status van het programma"),
+    ],
+)
+def test_a_bad_filter_is_a_400_that_says_which(client, memo, query, named):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 400
+    assert named in text_of(response)
+    assert "Kerncijfers" not in text_of(response)
+
+
+def test_every_chart_has_a_title_a_description_and_a_data_table(client, data):
+    body = client.get("/").content.decode()
+    starts = [match.start() for match in re.finditer('<svg class="chart-svg"', body)]
+    assert len(starts) == 4
+    for start, following in zip(starts, [*starts[1:], len(body)], strict=True):
+        chart = body[start:following]
+        assert 'role="img"' in chart[: chart.index(">")]
+        title, description = re.search(r'aria-labelledby="(\S+) (\S+)"', chart).groups()
+        assert re.search(rf'<title id="{title}">[^<]+</title>', chart)
+        assert re.search(rf'<desc id="{description}">[^<]+</desc>', chart)
+        assert "<caption" in chart, "the chart's data table follows it"
+
+
+def test_bars_are_to_scale_and_pm_is_written_not_drawn(client, memo):
+    chart = dashboard_for(client, {}).program_chart
+    widths = {bar.label: bar.width for bar in chart.bars}
+    assert widths["Limburg Business Development Fonds (LBDF)"] == 55
+    assert widths["MKB Leningenfonds"] == pytest.approx(55 * 20 / 30, abs=0.01)
+    pm_bars = [bar for bar in chart.bars if bar.value_text.endswith("PM")]
+    assert pm_bars and all(bar.width == 0 for bar in pm_bars if "€" not in bar.value_text)
+
+
+def test_the_timeline_draws_today_and_the_periods(client, data):
+    dashboard = dashboard_for(client, {})
+    timeline = dashboard.timeline
+    assert 0 < timeline.today_x <= 100
+    body = client.get("/").content.decode()
+    assert 'class="chart-today"' in body
+    running = next(span for span in timeline.spans if span.label == "Groeiregeling")
+    assert running.open_end, "a program without an end runs on to today"
+    assert running.x + running.width == pytest.approx(timeline.today_x, abs=0.2)
+    deadline = next(span for span in timeline.spans if span.kind == "deadline")
+    assert deadline.period_text == "eind 2015"
+
+
+def test_concepts_stay_out_of_the_figures(client, memo):
+    concept = ProgramFactory(publication_status=PublicationStatus.CONCEPT, name="Geheim plan")
+    BudgetLineFactory(program=concept, amount=Decimal("9000000.00"))
+    dashboard = dashboard_for(client, {})
+    assert dashboard.contribution.label == "€ 77,57 mln + 6 × PM"
+    assert "Geheim plan" not in client.get("/").content.decode()
+    assert BudgetLine.objects.filter(program=concept).exists()
+
+
+def test_the_dashboard_downloads_are_the_tables_shown(client, data):
+    data.name = "=HYPERLINK(1)"
+    data.save()
+    response = client.get("/?tabel=bijdrage-per-programma&format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    table = dashboard_for(client, {}).program_table
+    assert rows[0] == table.download_headers()
+    assert len(rows) == len(table.body) + 2  # headers, the rows, the total
+    shown = [cell.text for cell in table.body[0]]
+    assert rows[1][0] == shown[0]
+    injected = next(row for row in rows if row[0] == "'=HYPERLINK(1)")
+    assert (Decimal(injected[1]), injected[2:]) == (Decimal("2500000"), ["1", "0"])
+    assert rows[-1][:2] == ["Totaal", "€ 80,07 mln + 7 × PM"]
+
+
+def test_an_unknown_table_or_format_is_not_found(client, memo):
+    assert client.get("/?tabel=geheim&format=csv").status_code == 404
+    assert client.get("/?tabel=tijdlijn&format=exe").status_code == 404
+
+
+def test_the_dashboard_costs_the_same_queries_for_few_records_or_many(client, memo):
+    with CaptureQueriesContext(connection) as few:
+        client.get("/?theme=financiering")
+    for _ in range(3):
+        program = ProgramFactory(start="2015", end="2017")
+        BudgetLineFactory.create_batch(2, program=program)
+        SubsidyFactory(instrument=program)
+        ActionFactory(program=program)
+        CommitmentFactory(deadline=datetime.date(2027, 1, 1).strftime("%Y")).programs.add(program)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/?theme=financiering")
+    assert len(many) == len(few)
