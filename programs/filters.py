@@ -28,7 +28,6 @@ from .models import (
     Theme,
 )
 
-
 # What a record's name (`__str__`) reads, so that a form listing the choices costs one query.
 NAMED_BY = {ProgramLine: ("budget_program",)}
 
