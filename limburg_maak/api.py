@@ -35,6 +35,11 @@ class Pagination(PageNumberPagination):
             )
         return size
 
+    def check(self, request):
+        """Refuse a malformed `page` or `pageSize` where no page is cut (a CSV list is whole)."""
+        self.get_page_number(request, None)
+        self.get_page_size(request)
+
     @staticmethod
     def _positive_int(request, name, default):
         raw = request.query_params.get(name)

@@ -128,6 +128,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         """A page of JSON; or, as CSV, the whole filtered list, streamed in chunks."""
         if request.accepted_renderer.format != CSVRenderer.format:
             return super().list(request, *args, **kwargs)
+        self.paginator.check(request)
         records = self.filter_queryset(self.get_queryset()).iterator(chunk_size=CSV_CHUNK_SIZE)
         rows = serializer_table(self.get_serializer(), records)
         return csv_response(self.list_name(), rows)

@@ -147,6 +147,14 @@ def test_csv_is_the_whole_filtered_list_not_a_page(db, api):
     assert len(rows) == 130
 
 
+@pytest.mark.parametrize("params", [{"pageSize": "-1.5"}, {"pageSize": "101"}, {"page": "0"}])
+def test_csv_refuses_a_malformed_page_as_json_does(db, api, params):
+    response = api.get(f"{API}/themes", {**params, "format": "csv"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["invalidParams"][0]["name"] == next(iter(params))
+
+
 @pytest.fixture(params=["anonymous", "staff"])
 def reader(request, api, staff_api):
     return {"anonymous": api, "staff": staff_api}[request.param]
