@@ -6,7 +6,6 @@ same query keys (`theme`, `programLine`, `organisation`, `programStatus`, `perio
 the same URL query (`/api/v1/budget-lines/totals?theme=...`, `/api/v1/commitments?...`).
 """
 
-from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter
+from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter, active_filters
 from programs.formats import format_money
 from programs.models import Action, Commitment, Program, Theme
 from programs.tables import Column, Table
@@ -29,13 +28,6 @@ from .models import BudgetLine, Funder, Subsidy
 FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
 # The timeline draws at most this many rows; its table lists them all.
 TIMELINE_ROWS = 40
-
-
-@dataclass(frozen=True)
-class ActiveFilter:
-    label: str
-    value: str
-    remove_url: str
 
 
 class Dashboard:
@@ -95,23 +87,8 @@ class Dashboard:
         return list(seen.values())
 
     def active_filters(self):
-        """The filters in force, each with its value as the reader knows it and a link off."""
-        if not self.is_valid:
-            return []
-        active = []
-        for key in FILTER_KEYS:
-            if key not in self.query:
-                continue
-            field = self.form[key]
-            value = self.form.cleaned_data[key]
-            choices = dict(field.field.choices) if hasattr(field.field, "choices") else {}
-            text = choices.get(value, value) if isinstance(value, str) else value
-            rest = self.request.GET.copy()
-            rest.pop(key)
-            rest.pop("tabel", None)
-            rest.pop("format", None)
-            active.append(ActiveFilter(str(field.label), str(text), f"?{rest.urlencode()}"))
-        return active
+        """The filters in force, each with a link off; none when a value was refused."""
+        return active_filters(self.programs, self.request, FILTER_KEYS) if self.is_valid else []
 
     # Headline figures
 

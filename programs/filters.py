@@ -6,11 +6,13 @@ URL's query asks the API the same question.
 """
 
 import datetime
+from dataclasses import dataclass
 
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -320,3 +322,45 @@ class IndicatorFilter(filters.FilterSet):
     class Meta:
         model = Indicator
         fields = ["unit"]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+# Not filters: the order, the page and a download request are kept when a filter is removed
+# (except the page, which may no longer exist).
+NOT_FILTERS = ("ordering", "page", "tabel", "format")
+
+
+def active_filters(filterset, request, names=None):
+    """The filters in force on a page, each with its value as the reader knows it and a link
+    to the same page without it. Nothing when a filter value was refused."""
+    if not filterset.is_valid():
+        return []
+    form = filterset.form
+    active = []
+    for name in names or form.fields:
+        if name in NOT_FILTERS or not request.GET.get(name):
+            continue
+        field = form[name]
+        rest = request.GET.copy()
+        for key in (name, "page", "tabel", "format"):
+            rest.pop(key, None)
+        value = shown_value(field.field, form.cleaned_data.get(name))
+        active.append(ActiveFilter(str(field.label), value, f"?{rest.urlencode()}"))
+    return active
+
+
+def shown_value(field, value):
+    """A cleaned filter value in words: a record's name, a choice's label, ja/nee, a date."""
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, str) and getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    return str(value)

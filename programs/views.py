@@ -381,6 +381,7 @@ def commitment_list(request):
     )
     context = {
         "filterset": filterset,
+        "active_filters": filters.active_filters(filterset, request),
         "commitments": commitments,
         "status_counts": status_counts(counts),
         "query": request.GET.urlencode(),

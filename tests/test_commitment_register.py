@@ -3,10 +3,12 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from programs.models import Commitment, DeadlineChange, Settlement
@@ -471,3 +473,14 @@ def test_deadline_changes_are_kept_from_partial_and_reverted_copies():
         ("medio 2026", "eind 2026"),
         ("eind 2026", "medio 2026"),
     ]
+
+
+def test_the_register_shows_its_active_filters_each_removable(client, memo):
+    response = client.get("/toezeggingen?status=voldaan&theme=reshoring&kind=motie")
+    body = response.content.decode()
+    text = re.sub(r"\s+", " ", strip_tags(body))
+    assert "Status: voldaan" in text
+    assert "Thema: Reshoring" in text
+    assert 'href="?theme=reshoring&amp;kind=motie"' in body
+    assert 'href="?status=voldaan&amp;kind=motie"' in body
+    assert "Actieve filters" not in client.get("/toezeggingen").content.decode()
