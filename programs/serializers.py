@@ -192,6 +192,25 @@ class DecimalTextField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
+class TextOnly:
+    """Text fields take JSON strings only: a number or a boolean is refused, not turned into text."""
+
+    default_error_messages = {"not_text": "Geef tekst (een JSON-string)."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+class TextField(TextOnly, serializers.CharField):
+    pass
+
+
+class SlugTextField(TextOnly, serializers.SlugField):
+    pass
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """A record read and written through the API, checked by the model exactly as in the admin.
 
@@ -202,6 +221,9 @@ class RecordSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DecimalField: DecimalTextField,
+        models.CharField: TextField,
+        models.TextField: TextField,
+        models.SlugField: SlugTextField,
     }
 
     def get_field_names(self, declared_fields, info):

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from budgets.models import BudgetLine
 from limburg_maak.models import ApiToken
-from programs.models import Commitment, Program
+from programs.models import Commitment, Program, Theme
 
 from .factories import CommitmentFactory, DocumentFactory, ProgramFactory, ThemeFactory
 
@@ -104,6 +104,16 @@ def test_invalid_input_lists_every_invalid_field_and_writes_nothing(key_for):
     assert model_rule.status_code == 400
     assert "amount" in {param["name"] for param in model_rule.json()["invalidParams"]}
     assert not BudgetLine.objects.exists()
+
+
+def test_text_fields_refuse_numbers_and_booleans_rather_than_turn_them_into_text(key_for):
+    response = key_for("Redacteur").post(
+        "/api/v1/themes", {"slug": "nl", "name": -7934065, "description": True}, format="json"
+    )
+    assert response.status_code == 400
+    invalid = {param["name"] for param in response.json()["invalidParams"]}
+    assert invalid == {"name", "description"}
+    assert not Theme.objects.filter(slug="nl").exists()
 
 
 def test_changes_need_if_match_and_a_reason(key_for):
