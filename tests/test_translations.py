@@ -240,6 +240,8 @@ def interface_text(response, data):
     attributes = re.findall(r'(?:title|aria-label|placeholder|alt)="([^"]*)"', content)
     text = " | ".join([strip_tags(content), *attributes])
     text = re.sub(r"\s+", " ", html.unescape(text))
+    # Addresses (the printed source line names the page's URL) are no interface text.
+    text = re.sub(r"https?://\S+", " | ", text)
     for value in data:
         text = text.replace(value, " | ")
     return text
