@@ -179,6 +179,7 @@ def test_print_hides_the_navigation_and_prints_tables_whole():
     for selector in (".skip-link", ".site-nav", ".site-search", ".language-switch"):
         assert selector in hidden
     assert re.search(r"thead\s*{\s*display: table-header-group;", printed)
+    assert "break-inside: avoid" in printed[printed.index("table:not(") :]
     assert re.search(r"tr,\s*th,\s*td\s*{\s*break-inside: avoid;", printed)
     assert re.search(r"\.print-source\s*{[^}]*position: fixed;", printed)
 
