@@ -7,7 +7,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint lint-api messages install install-dev clean
+.PHONY: run test lint lint-api messages install install-dev assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,25 +25,45 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_memo
 	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev
+test: install-dev assets
 	$(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The generated OpenAPI document against the Dutch API Design Rules (Spectral, pinned in
-# package-lock.json). ADR_RULESET is the official ruleset, kept beside the clone.
-ADR_RULESET ?= ../shared/adr/linter.yaml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+# The NL Design System look: the CSS components of @utrecht/component-library-css (EUPL-1.2,
+# pinned in package-lock.json, installed by npm ci) copied into build/static/vendor/utrecht/,
+# a git-ignored directory in STATICFILES_DIRS. The files keep their licence headers; nothing
+# third-party is committed and no page loads anything from a CDN. Our own theme (design
+# tokens) is static/css/limburg-theme.css.
+UTRECHT_DIST := node_modules/@utrecht/component-library-css/dist
+UTRECHT_BUILD := build/static/vendor/utrecht
+UTRECHT_FILES := $(UTRECHT_BUILD)/html.css $(UTRECHT_BUILD)/index.css $(UTRECHT_BUILD)/LICENSE.md
+
+assets: $(UTRECHT_FILES)
+
+$(UTRECHT_BUILD)/%.css: node_modules/.installed
+	mkdir -p $(UTRECHT_BUILD)
+	cp $(UTRECHT_DIST)/$*.css $@
+
+$(UTRECHT_BUILD)/LICENSE.md: node_modules/.installed
+	mkdir -p $(UTRECHT_BUILD)
+	cp node_modules/@utrecht/component-library-css/LICENSE.md $@
+
+# The generated OpenAPI document against the Dutch API Design Rules (Spectral, pinned in
+# package-lock.json). ADR_RULESET is the official ruleset, kept beside the clone.
+ADR_RULESET ?= ../shared/adr/linter.yaml
 
 lint-api: install node_modules/.installed
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --format openapi-json --file $(VENV)/openapi.json
@@ -55,8 +75,8 @@ lint-api: install node_modules/.installed
 # no gettext). tests/test_translations.py fails until every string has its translation.
 messages: install
 	$(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file \
-		--ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+		--ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'build/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles build

@@ -25,7 +25,7 @@ import heapq
 import json
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery, Value
 
 from .models import PublicationStatus
 
@@ -201,3 +201,20 @@ def _entries(feed_type, row, previous):
     if feed_type.public_id(before) != feed_type.public_id(row):
         return [entry(DELETED, before), entry(CREATED, row, step=1)]
     return [entry(UPDATED, row)]
+
+
+def latest_change_at(feed_types):
+    """When public data last changed (the time of the newest entry of `latest_changes`), or
+    None: one query, a UNION of each record type's newest public change."""
+    newest = [
+        _public_rows(feed_type)
+        .order_by()
+        .values(group=Value(1))
+        .annotate(changed_at=Max("history_date"))
+        .values("changed_at")
+        for feed_type in feed_types
+    ]
+    if not newest:
+        return None
+    times = newest[0].union(*newest[1:], all=True).values_list("changed_at", flat=True)
+    return max((time for time in times if time is not None), default=None)

@@ -193,7 +193,7 @@ class DecimalTextField(serializers.DecimalField):
 
 
 class TextOnly:
-    """Text fields take JSON strings only: a number or a boolean is refused, not turned into text."""
+    """JSON strings only: a number or a boolean is refused, not turned into text."""
 
     default_error_messages = {"not_text": "Geef tekst (een JSON-string)."}
 
