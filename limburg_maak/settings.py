@@ -8,6 +8,7 @@ import dj_database_url
 from corsheaders import defaults as corsheaders_defaults
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -312,3 +313,6 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # A commitment is "due soon" when its deadline period ends within this many days.
 COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))
+
+# django-filter: the empty choice of a filter's select reads "Alle" (all), not dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("Alle")

@@ -46,6 +46,7 @@ def visible(model):
 
 def related(model, field_name, to_field_name="slug", **kwargs):
     """Filter on a related record by its slug; an unknown slug is a 400, not an empty list."""
+    kwargs.setdefault("empty_label", _("Alle"))
     return filters.ModelChoiceFilter(
         field_name=field_name, to_field_name=to_field_name, queryset=visible(model), **kwargs
     )
@@ -69,6 +70,7 @@ def related_via(model, *lookups, **kwargs):
             match |= Q(**{lookup: value})
         return queryset.filter(pk__in=queryset.model._base_manager.filter(match).values("pk"))
 
+    kwargs.setdefault("empty_label", _("Alle"))
     return SlugChoiceFilter(to_field_name="slug", queryset=visible(model), method=method, **kwargs)
 
 
