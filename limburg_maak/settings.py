@@ -309,3 +309,6 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 # A commitment is "due soon" when its deadline period ends within this many days.
 COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))
+
+# Where the accessibility statement (/toegankelijkheid) tells visitors to report a problem.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "postbus@prvlimburg.nl")
