@@ -7,7 +7,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint lint-api messages install install-dev clean
+.PHONY: run test test-browser lint lint-api messages install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ run: install
 	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install-dev
+# node_modules holds axe-core for the browser tests (tests/test_browser.py, which also need
+# Debian's /usr/bin/chromium; without either they skip, unless REQUIRE_BROWSER=1).
+test: install-dev node_modules/.installed
 	$(BIN)/python -m pytest
+
+test-browser: install-dev node_modules/.installed
+	$(BIN)/python -m pytest tests/test_browser.py
 
 lint: install-dev
 	$(BIN)/ruff check .
