@@ -15,7 +15,7 @@ import os
 import re
 import urllib.error
 import urllib.request
-from collections import deque
+from collections import Counter, deque
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -159,19 +159,30 @@ class Crawl:
         self.statuses = {}  # internal link -> HTTP status
         self.found_on = {}  # internal link -> a page that links to it
 
-    def run(self, limit=400):
+    def run(self, limit=1000, variants=10):
+        """Visit every page and fetch every other internal link for its status.
+
+        Of the query variants of a path (filters, sorting, which combine without end) the
+        first `variants` are read for links; the rest are only fetched for their status.
+        """
         queue = deque(SEEDS)
         self.found_on.update(dict.fromkeys(SEEDS, "(seed)"))
         visited = set()
-        while queue and len(visited) < limit:
+        read = Counter()
+        while queue:
             path = queue.popleft()
             if path in visited:
                 continue
             visited.add(path)
+            assert len(visited) <= limit, f"more than {limit} pages: raise the limit"
             status, content_type, body = fetch(self.base + path)
             self.statuses[path] = status
             if content_type != "text/html":
                 continue
+            if "?" in path:
+                read[urlsplit(path).path] += 1
+                if read[urlsplit(path).path] > variants:
+                    continue
             if status == 404:
                 self.types.setdefault("404", path)
             elif status < 400:
@@ -187,7 +198,6 @@ class Crawl:
                     queue.append(link)
                 elif link not in self.statuses:
                     self.statuses[link] = fetch(self.base + link)[0]
-        assert not queue, f"more than {limit} pages: raise the limit or narrow the crawl"
         return self
 
     def internal(self, current, href):
