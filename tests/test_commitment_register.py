@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -348,6 +349,17 @@ def test_register_page_filters_by_url_and_counts_per_status(client, memo):
     counts = {value: count for value, _label, count in response.context["status_counts"]}
     assert counts == {"openstaand": 1, "deels_voldaan": 0, "voldaan": 3, "vervallen": 0}
     assert client.get("/toezeggingen?dueBefore=gisteren").status_code == 400
+
+
+def test_the_status_count_links_replace_the_status_and_keep_the_other_filters(client, memo):
+    """Found by the browser crawl: the links added one more `status` to the query each time."""
+    content = client.get("/toezeggingen?kind=motie&status=voldaan").content.decode()
+    links = re.findall(r'<ul class="status-counts">.*?</ul>', content, re.S)[0]
+    hrefs = re.findall(r'href="([^"]*)"', links)
+    assert hrefs == [
+        f"?kind=motie&amp;status={status}"
+        for status in ("openstaand", "deels_voldaan", "voldaan", "vervallen")
+    ]
 
 
 def test_commitment_page_shows_the_chain_down_to_money(client):
