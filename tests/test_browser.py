@@ -367,10 +367,12 @@ ACTIVE = """() => {
 
 
 def visible_indicator(unfocused, focused):
-    """True when the focused style differs visibly: a real outline, a shadow, a border, ..."""
-    if focused["outline-style"] != "none" and not focused["outline-width"].startswith("0"):
-        return True
-    return any(focused[key] != unfocused[key] for key in focused if not key.startswith("outline"))
+    """True when focusing changes what you see: an outline appears, or a shadow, border,
+    background, colour or underline changes (an outline that is always there does not count)."""
+    changed = {key for key in focused if focused[key] != unfocused[key]}
+    outline = {"outline-style", "outline-width", "outline-color", "outline-offset"}
+    shown = focused["outline-style"] != "none" and not focused["outline-width"].startswith("0")
+    return bool((shown and changed & outline) or changed - outline)
 
 
 def keyboard_walk(page):
@@ -388,7 +390,10 @@ def keyboard_walk(page):
         page.keyboard.press("Tab")
         active = page.evaluate(ACTIVE)
         if active["index"] is None:
-            problems.append(f"Tab reached an element that is not focusable: {active['html']}")
+            problems.append(
+                f"Tab reached an element that is no link, button, field or element with a "
+                f"tabindex (a scroll container?): {active['html']}"
+            )
             break
         index = int(active["index"])
         order.append(index)
