@@ -7,7 +7,7 @@ PORT ?= 8000
 DEBUG ?= 1
 export DEBUG
 
-.PHONY: run test lint lint-api messages install install-dev assets clean
+.PHONY: run test test-browser lint lint-api messages install install-dev assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ run: install assets
 	$(BIN)/python manage.py ensure_local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# `assets` installs node_modules, which also holds axe-core for the browser tests
+# (tests/test_browser.py, which need Debian's /usr/bin/chromium too; without either they
+# skip, unless REQUIRE_BROWSER=1).
 test: install-dev assets
 	$(BIN)/python -m pytest
+
+test-browser: install-dev assets
+	$(BIN)/python -m pytest tests/test_browser.py
 
 lint: install-dev
 	$(BIN)/ruff check .

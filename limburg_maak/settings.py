@@ -316,3 +316,6 @@ COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))
 
 # django-filter: the empty choice of a filter's select reads "Alle" (all), not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("Alle")
+
+# Where the accessibility statement (/toegankelijkheid) tells visitors to report a problem.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "postbus@prvlimburg.nl")

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
 from budgets.feeds import ChangesFeed
+from limburg_maak import views as site_views
 from programs import views as program_views
 
 # ADR: no trailing slashes, the API root included (`/api/v1`, not `/api/v1/`).
@@ -47,6 +48,7 @@ urlpatterns = [
     path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),
     path("termijnen.ics", program_views.deadline_calendar, name="deadline-calendar"),
     path("toezeggingen/<slug:public_id>", budget_views.commitment_detail, name="commitment-detail"),
+    path("toegankelijkheid", site_views.accessibility_statement, name="accessibility"),
     path("api/v1", include((api_v1, "api"))),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

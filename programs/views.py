@@ -371,6 +371,8 @@ def commitment_list(request):
     commitments = filterset.qs if valid else Commitment.objects.none()
     if valid and not request.GET.get("ordering"):
         commitments = commitments.by_deadline()
+    other_filters = request.GET.copy()
+    other_filters.pop("status", None)
     without_status = filters.CommitmentFilter(
         {key: value for key, value in request.GET.items() if key != "status"},
         queryset=commitments_for(user),
@@ -385,6 +387,8 @@ def commitment_list(request):
         "commitments": commitments,
         "status_counts": status_counts(counts),
         "query": request.GET.urlencode(),
+        # The counts' links replace the status filter and keep the others.
+        "status_query": other_filters.urlencode(),
     }
     return render(request, "programs/commitment_list.html", context, status=200 if valid else 400)
 

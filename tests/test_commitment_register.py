@@ -352,6 +352,17 @@ def test_register_page_filters_by_url_and_counts_per_status(client, memo):
     assert client.get("/toezeggingen?dueBefore=gisteren").status_code == 400
 
 
+def test_the_status_count_links_replace_the_status_and_keep_the_other_filters(client, memo):
+    """Found by the browser crawl: the links added one more `status` to the query each time."""
+    content = client.get("/toezeggingen?kind=motie&status=voldaan").content.decode()
+    links = re.findall(r'<ul class="status-counts">.*?</ul>', content, re.S)[0]
+    hrefs = re.findall(r'href="([^"]*)"', links)
+    assert hrefs == [
+        f"?kind=motie&amp;status={status}"
+        for status in ("openstaand", "deels_voldaan", "voldaan", "vervallen")
+    ]
+
+
 def test_commitment_page_shows_the_chain_down_to_money(client):
     commitment = CommitmentFactory(number="5150", title="Reshoring bevorderen")
     action = ActionFactory(title="Overleg met LIOF")

@@ -112,7 +112,13 @@ GETTEXT_FUNCTIONS = {
     "pgettext_lazy": 2,
 }
 SOURCE_DIRS = ("limburg_maak", "programs", "budgets")
-PUBLIC_TEMPLATES = ["base.html", "home.html", "budgets/*.html", "programs/*.html"]
+PUBLIC_TEMPLATES = [
+    "base.html",
+    "home.html",
+    "accessibility.html",
+    "budgets/*.html",
+    "programs/*.html",
+]
 
 
 def python_strings():
@@ -288,6 +294,7 @@ PAGES = [
     "/zoeken?q=x",
     "/zoeken?q=onvindbaarwoord",
     "/programmas/bestaat-niet",
+    "/toegankelijkheid",
 ]
 
 
