@@ -1,8 +1,13 @@
 """API filters: query keys in lowerCamelCase, related records by their public identifier."""
 
+import datetime
+from dataclasses import dataclass
+
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -198,12 +203,26 @@ class CommitmentFilter(filters.FilterSet):
 
 
 class ActionFilter(filters.FilterSet):
-    owner = related(Organisation, "owner")
-    program = related(Program, "program")
-    theme = related(Theme, "themes")
-    commitment = PublicIdFilter(field_name="commitments", queryset=visible(Commitment))
-    source = related(Document, "source")
-    ordering = filters.OrderingFilter(fields=(("title", "title"), ("due_date", "due")))
+    """The actions' filters, for the API and the public list of actions alike."""
+
+    status = filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
+    theme = related(Theme, "themes", label=_("Thema"))
+    owner = related(Organisation, "owner", label=_("Eigenaar"))
+    program = related(Program, "program", label=_("Programma"))
+    commitment = PublicIdFilter(
+        field_name="commitments", queryset=visible(Commitment), label=_("Voert uit")
+    )
+    source = related(Document, "source", label=_("Bron"))
+    ordering = filters.OrderingFilter(
+        fields=(("title", "title"), ("due_date", "due")),
+        field_labels={
+            "title": _("Titel"),
+            "-title": _("Titel (aflopend)"),
+            "due_date": _("Termijn"),
+            "-due": _("Termijn (aflopend)"),
+        },
+        label=_("Sortering"),
+    )
 
     class Meta:
         model = Action
@@ -221,3 +240,47 @@ class IndicatorFilter(filters.FilterSet):
     class Meta:
         model = Indicator
         fields = ["unit"]
+
+
+# Filters on the public pages
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+#: Parameters that choose a download of the page's table, never a filter.
+DOWNLOAD_PARAMETERS = ("tabel", "format")
+
+
+def active_filters(filterset, request):
+    """The filters a valid filterset applies, each with the URL of the page without it."""
+    if not filterset.is_valid():
+        return []
+    found = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value in ("", [], ()):
+            continue
+        query = request.GET.copy()
+        for parameter in (name, *DOWNLOAD_PARAMETERS):
+            query.pop(parameter, None)
+        remove_url = f"{request.path}?{query.urlencode()}" if query else request.path
+        field = filterset.form.fields[name]
+        found.append(ActiveFilter(str(field.label), shown_value(field, value), remove_url))
+    return found
+
+
+def shown_value(field, value):
+    """A filter's value as the reader chose it: the choice's label, the record's name."""
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(value, models.Model):
+        return str(value)
+    labels = {str(key): label for key, label in getattr(field, "choices", [])}
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(labels.get(str(item), item)) for item in values)
