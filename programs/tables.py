@@ -119,7 +119,9 @@ class Table:
     def footer_cells(self):
         """The footer as `Cell`s, each spanning the columns its None neighbours leave."""
         cells = []
-        for column, text in zip(self.columns, self.footer or [], strict=True):
+        if not self.footer:
+            return cells
+        for column, text in zip(self.columns, self.footer, strict=True):
             if text is None and cells:
                 cells[-1] = Cell(cells[-1].text, numeric=cells[-1].numeric, span=cells[-1].span + 1)
             else:
