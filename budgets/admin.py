@@ -15,6 +15,7 @@ from programs.models import Document, Program
 
 from .models import BudgetLine, Subsidy, document_overview
 from .resources import BudgetLineResource, SubsidyResource
+from .views import annex_table
 
 
 def money_column(field, description):
@@ -130,8 +131,10 @@ class DocumentWithAnnexAdmin(DocumentAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         document = self.get_object(request, object_id)
         if document is not None:
+            overview = document_overview(document, request.user)
             extra_context = {
                 **(extra_context or {}),
-                "overview": document_overview(document, request.user),
+                "overview": overview,
+                "annex": annex_table(overview, request.user),
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -88,7 +88,7 @@ class Dashboard:
 
     def active_filters(self):
         """The filters in force, each with a link off; none when a value was refused."""
-        return active_filters(self.programs, self.request, FILTER_KEYS) if self.is_valid else []
+        return active_filters(self.programs, self.request) if self.is_valid else []
 
     # Headline figures
 

@@ -9,8 +9,6 @@ each is shown and which public page it links to.
 from dataclasses import dataclass
 
 from django.db.models import Count, Window
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program, Theme
@@ -65,15 +63,13 @@ def commitment_result(commitment, user):
 
 
 def theme_result(theme, user):
-    # Themes have no page; the register of commitments filters on them.
-    url = f"{reverse('commitment-list')}?{urlencode({'theme': theme.slug})}"
-    return Result(theme.name, url, _("toezeggingen en moties met dit thema"))
+    return Result(
+        theme.name, theme.get_absolute_url(), _("programma's, acties en toezeggingen met dit thema")
+    )
 
 
 def action_result(action, user):
-    # Actions are shown on their program's page and in the document that announced them.
-    url = first_visible_url(user, action.program, action.source)
-    return Result(action.title, url, action.get_status_display())
+    return Result(action.title, action.get_absolute_url(), action.get_status_display())
 
 
 def indicator_result(indicator, user):
@@ -102,7 +98,7 @@ TYPES = [
     (_("Organisaties"), Organisation, (), organisation_result),
     (_("Begrotingsposten"), BudgetLine, ("document",), budget_line_result),
     (_("Subsidies"), Subsidy, ("instrument", "recipient"), subsidy_result),
-    (_("Acties"), Action, ("program", "source"), action_result),
+    (_("Acties"), Action, (), action_result),
     (_("Kengetallen"), Indicator, ("program", "source"), indicator_result),
     (_("Thema's"), Theme, (), theme_result),
 ]

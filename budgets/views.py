@@ -4,12 +4,17 @@ Pages that combine policy and money (a document with its annex, a program with i
 and subsidies) live here because `budgets` may use `programs`, never the reverse.
 """
 
+from collections import defaultdict
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
@@ -19,15 +24,38 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programs.changes import DELETED, changes
-from programs.models import Action, Commitment, Document, Indicator, Organisation, Program
+from programs.models import (
+    Commitment,
+    Document,
+    Indicator,
+    Organisation,
+    Program,
+    ProgramOrganisation,
+    Theme,
+    count_of,
+)
 from programs.renderers import CSVRenderer, csv_response
-from programs.tables import render_with_tables
+from programs.tables import (
+    Column,
+    Table,
+    count_column,
+    money_column,
+    record_column,
+    render_with_tables,
+)
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
     RecordViewSet,
+    action_table,
+    actions_for,
+    citation_column,
+    commitment_table,
     commitments_for,
+    indicator_table,
+    program_table,
     public_id_parameter,
+    visible_or_none,
 )
 
 from . import filters, opendata, search, serializers
@@ -222,6 +250,9 @@ class ChangesView(APIView):
 
 
 # Public pages
+#
+# Every table is a `programs.tables.Table`: shown by `_table.html`, downloaded as CSV or XLSX
+# with `?tabel=<name>&format=...` on the same URL.
 
 
 def home(request):
@@ -243,33 +274,158 @@ def home(request):
     )
 
 
+def totals_footer(totals, width):
+    """`Totaal (1 post op kosten van derden) … € 77,57 mln + 6 × PM`: PM counted, never summed."""
+    label = _("Totaal")
+    if totals.external_count:
+        label = ngettext(
+            "Totaal (%(count)s post op kosten van derden)",
+            "Totaal (%(count)s posten op kosten van derden)",
+            totals.external_count,
+        ) % {"count": totals.external_count}
+    return [label, *[None] * (width - 2), totals.label]
+
+
+def contribution_column(header):
+    """`€ 8,9 mln` (8900000 in a spreadsheet), `PM`, `op kosten EU`."""
+    return money_column(header, attrgetter("amount"), attrgetter("contribution_label"))
+
+
+def annex_table(overview, user):
+    """A document's annex in the document's order, with its totals as the footer."""
+
+    def program_page(line):
+        program = visible_or_none(line.program, user)
+        return program.get_absolute_url() if program else None
+
+    columns = [
+        # The row as the document names it, linked to its program where that is public.
+        Column(_("Programma of maatregel"), attrgetter("label"), link=program_page),
+        Column(_("Rij"), attrgetter("position"), numeric=True),
+        contribution_column(_("Provinciale bijdrage")),
+    ]
+    return Table(
+        "bijlage",
+        _("Provinciale bijdrage per programma en maatregel, in de volgorde van het document"),
+        columns,
+        overview.rows,
+        footer=totals_footer(overview.totals, len(columns)),
+    )
+
+
+def budget_line_table(lines, user, *, caption, totals=None, with_program=True):
+    """Budget lines with the document (and row) they come from; select `document`, `program`."""
+
+    def source(line):
+        return ", ".join(filter(None, [line.document.title, line.source_locator]))
+
+    columns = [
+        Column(_("Post"), attrgetter("label")),
+        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
+        Column(_("Bron"), source, link=lambda line: line.document.get_absolute_url()),
+        contribution_column(_("Bijdrage")),
+    ]
+    if not with_program:
+        del columns[1]
+    footer = totals_footer(totals, len(columns)) if totals is not None else None
+    return Table(
+        "begrotingsposten",
+        caption,
+        columns,
+        lines,
+        footer=footer,
+        empty=_("Geen begrotingsposten bekend."),
+    )
+
+
+def subsidy_table(subsidies, user, *, caption):
+    """Subsidies with recipient, instrument and amounts; select those and `source`."""
+
+    def unknown(subsidy):
+        return _("onbekend")
+
+    columns = [
+        record_column(_("Ontvanger"), attrgetter("recipient"), user, text=attrgetter("name")),
+        record_column(_("Regeling"), attrgetter("instrument"), user, text=attrgetter("name")),
+        Column(_("Status"), lambda subsidy: subsidy.get_status_display()),
+        money_column(_("Verleend"), attrgetter("granted_amount"), unknown),
+        money_column(_("Projectvolume"), attrgetter("project_volume"), unknown),
+        citation_column(user),
+    ]
+    return Table("subsidies", caption, columns, subsidies, empty=_("Geen subsidies bekend."))
+
+
+def role_table(roles, user, *, of, caption):
+    """Who plays which role in which program; `of` names the other side: `organisation` or
+    `program`. Select it and `source`."""
+    header = _("Organisatie") if of == "organisation" else _("Programma")
+    columns = [
+        record_column(header, attrgetter(of), user, text=attrgetter("name")),
+        Column(_("Rol"), lambda role: role.get_role_display()),
+        Column(_("Toelichting"), attrgetter("note")),
+        citation_column(user),
+    ]
+    return Table("rollen", caption, columns, roles, empty=_("Geen rollen bekend."))
+
+
 def document_detail(request, slug):
     user = request.user
     document = get_object_or_404(
         Document.objects.visible_to(user).select_related("issuer"), slug=slug
     )
+    overview = document_overview(document, user)
+    indicators = (
+        Indicator.objects.visible_to(user)
+        .filter(source=document)
+        .select_related("program", "source")
+    )
+    tables = [
+        annex_table(overview, user),
+        indicator_table(indicators, user, caption=_("Kengetallen uit dit document")),
+        action_table(
+            actions_for(user).filter(source=document),
+            user,
+            caption=_("Acties aangekondigd in dit document"),
+        ),
+    ]
     context = {
         "document": document,
-        "overview": document_overview(document, user),
+        "overview": overview,
         "commitments": Commitment.objects.visible_to(user).filter(fulfilled_by=document),
-        "indicators": Indicator.objects.visible_to(user)
-        .filter(source=document)
-        .select_related("program"),
-        "actions": Action.objects.visible_to(user)
-        .filter(source=document)
-        .select_related("owner", "program"),
     }
-    return render(request, "budgets/document_detail.html", context)
+    return render_with_tables(
+        request, "budgets/document_detail.html", context, tables, filename=document.slug
+    )
+
+
+def in_tree_order(programs):
+    """Each program followed by its parts (as far as they are in `programs`), depth first."""
+    known = {program.pk for program in programs}
+    parts = defaultdict(list)
+    for program in programs:
+        parts[program.parent_id if program.parent_id in known else None].append(program)
+    ordered = []
+
+    def visit(parent):
+        for program in parts[parent]:
+            ordered.append(program)
+            visit(program.pk)
+
+    visit(None)
+    return ordered
 
 
 def program_list(request):
-    programs = (
-        Program.objects.visible_to(request.user)
-        .top_level()
-        .prefetch_related("children")
-        .select_related("program_line")
+    user = request.user
+    programs = Program.objects.visible_to(user).select_related("parent", "source")
+    table = program_table(
+        in_tree_order(list(programs)),
+        user,
+        caption=_("Programma's, elk gevolgd door zijn onderdelen"),
     )
-    return render(request, "budgets/program_list.html", {"programs": programs})
+    return render_with_tables(
+        request, "budgets/program_list.html", {}, [table], filename="programmas"
+    )
 
 
 def program_detail(request, slug):
@@ -283,37 +439,116 @@ def program_detail(request, slug):
     budget_lines = (
         BudgetLine.objects.visible_to(user).filter(program=program).select_related("document")
     )
+    subsidies = (
+        Subsidy.objects.visible_to(user)
+        .filter(Q(instrument=program) | Q(instrument__parent=program))
+        .select_related("recipient", "instrument", "source")
+    )
+    commitments = (
+        program.commitments.visible_to(user).with_flags().select_related("source").by_deadline()
+    )
+    tables = [
+        budget_line_table(
+            budget_lines,
+            user,
+            caption=_("Bijdragen aan dit programma"),
+            totals=budget_lines.totals(),
+            with_program=False,
+        ),
+        subsidy_table(
+            subsidies, user, caption=_("Subsidies onder deze regeling en haar onderdelen")
+        ),
+        indicator_table(
+            program.indicators.visible_to(user).select_related("program", "source"),
+            user,
+            caption=_("Kengetallen van dit programma"),
+        ),
+        role_table(
+            program.roles.visible_to(user).select_related("organisation", "source"),
+            user,
+            of="organisation",
+            caption=_("Organisaties en hun rol"),
+        ),
+        commitment_table(commitments, user, caption=_("Toezeggingen en moties over dit programma")),
+        action_table(
+            actions_for(user).filter(program=program),
+            user,
+            caption=_("Acties binnen dit programma"),
+        ),
+    ]
     context = {
         "program": program,
         "citation": program.citation_for(user),
-        "parent": program.parent if program.parent and program.parent.is_visible_to(user) else None,
+        "parent": visible_or_none(program.parent, user),
         "children": program.children.visible_to(user),
-        "budget_lines": budget_lines,
-        "totals": budget_lines.totals(),
-        "subsidies": Subsidy.objects.visible_to(user)
-        .filter(Q(instrument=program) | Q(instrument__parent=program))
-        .select_related("recipient", "instrument"),
-        "indicators": program.indicators.visible_to(user),
-        "roles": program.roles.visible_to(user).select_related("organisation"),
         "themes": program.themes.visible_to(user),
-        "commitments": program.commitments.visible_to(user),
-        "actions": program.actions.visible_to(user),
     }
-    return render(request, "budgets/program_detail.html", context)
+    return render_with_tables(
+        request, "budgets/program_detail.html", context, tables, filename=program.slug
+    )
+
+
+def organisation_list(request):
+    """`/organisaties`: every organisation, with its programs and the subsidies it received."""
+    user = request.user
+    organisations = Organisation.objects.visible_to(user).annotate(
+        program_count=count_of(
+            ProgramOrganisation.objects.visible_to(user), "organisation", distinct="program"
+        ),
+        subsidy_count=count_of(Subsidy.objects.visible_to(user), "recipient"),
+    )
+    columns = [
+        Column(
+            _("Organisatie"),
+            attrgetter("name"),
+            link=lambda organisation: organisation.get_absolute_url(),
+        ),
+        Column(_("Afkorting"), attrgetter("abbreviation")),
+        Column(_("Soort"), lambda organisation: organisation.get_kind_display()),
+        Column(_("Plaats"), attrgetter("place")),
+        count_column(_("Programma's"), attrgetter("program_count")),
+        count_column(_("Subsidies"), attrgetter("subsidy_count")),
+    ]
+    table = Table(
+        "organisaties",
+        _("Organisaties: partners, ontvangers, campussen en overheden"),
+        columns,
+        organisations,
+        empty=_("Geen organisaties."),
+    )
+    return render_with_tables(
+        request, "budgets/organisation_list.html", {}, [table], filename="organisaties"
+    )
 
 
 def organisation_detail(request, slug):
     user = request.user
-    organisation = get_object_or_404(Organisation.objects.visible_to(user), slug=slug)
-    context = {
-        "organisation": organisation,
-        "citation": organisation.citation_for(user),
-        "roles": organisation.roles.visible_to(user).select_related("program"),
-        "subsidies": Subsidy.objects.visible_to(user)
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(user).select_related("source"), slug=slug
+    )
+    subsidies = (
+        Subsidy.objects.visible_to(user)
         .filter(recipient=organisation)
-        .select_related("instrument"),
-    }
-    return render(request, "budgets/organisation_detail.html", context)
+        .select_related("recipient", "instrument", "source")
+    )
+    tables = [
+        role_table(
+            organisation.roles.visible_to(user).select_related("program", "source"),
+            user,
+            of="program",
+            caption=_("Rol in programma's"),
+        ),
+        subsidy_table(subsidies, user, caption=_("Subsidies aan deze organisatie")),
+        action_table(
+            actions_for(user).filter(owner=organisation),
+            user,
+            caption=_("Acties waarvan deze organisatie eigenaar is"),
+        ),
+    ]
+    context = {"organisation": organisation, "citation": organisation.citation_for(user)}
+    return render_with_tables(
+        request, "budgets/organisation_detail.html", context, tables, filename=organisation.slug
+    )
 
 
 def commitment_detail(request, public_id):
@@ -323,27 +558,102 @@ def commitment_detail(request, public_id):
         commitment = commitments_for(user).get_by_public_id(public_id)
     except Commitment.DoesNotExist:
         raise Http404 from None
-    actions = commitment.actions.all()
+    actions = list(actions_for(user).filter(commitments=commitment))
     programs = (
         Program.objects.visible_to(user)
-        .filter(Q(commitments=commitment) | Q(actions__in=actions))
+        .filter(Q(commitments=commitment) | Q(actions__in=[action.pk for action in actions]))
         .distinct()
     )
+    changes = Table(
+        "termijnwijzigingen",
+        _("Elke wijziging van de termijn, met reden"),
+        [
+            Column(_("Gewijzigd op"), lambda change: date_format(change.changed_at, "j F Y")),
+            Column(_("Van"), lambda change: change.old_label()),
+            Column(_("Naar"), lambda change: change.new_label()),
+            Column(_("Reden"), attrgetter("reason")),
+        ],
+        commitment.deadline_changes.all(),
+    )
+    tables = [
+        changes,
+        action_table(actions, user, caption=_("Acties die deze toezegging of motie uitvoeren")),
+        budget_line_table(
+            BudgetLine.objects.visible_to(user)
+            .filter(program__in=programs)
+            .select_related("program", "document"),
+            user,
+            caption=_("Begrotingsposten van deze programma's"),
+        ),
+        subsidy_table(
+            Subsidy.objects.visible_to(user)
+            .filter(Q(instrument__in=programs) | Q(instrument__parent__in=programs))
+            .select_related("instrument", "recipient", "source"),
+            user,
+            caption=_("Subsidies onder deze programma's"),
+        ),
+    ]
     context = {
         "commitment": commitment,
         "citation": commitment.citation_for(user),
         "fulfilled_by": visible_or_none(commitment.fulfilled_by, user),
         "meeting": visible_or_none(commitment.meeting, user),
-        "actions": actions,
         "programs": programs,
-        "budget_lines": BudgetLine.objects.visible_to(user)
-        .filter(program__in=programs)
-        .select_related("program", "document"),
-        "subsidies": Subsidy.objects.visible_to(user)
-        .filter(Q(instrument__in=programs) | Q(instrument__parent__in=programs))
-        .select_related("instrument", "recipient"),
     }
-    return render(request, "budgets/commitment_detail.html", context)
+    return render_with_tables(
+        request,
+        "budgets/commitment_detail.html",
+        context,
+        tables,
+        filename=commitment.public_id,
+    )
+
+
+def theme_detail(request, slug):
+    """A theme: its programs, actions, commitments and key figures, and what its programs cost."""
+    user = request.user
+    theme = get_object_or_404(Theme.objects.visible_to(user), slug=slug)
+    budget_lines = (
+        BudgetLine.objects.visible_to(user)
+        .filter(program__themes=theme)
+        .select_related("program", "document")
+    )
+    totals = budget_lines.totals()
+    commitments = (
+        Commitment.objects.visible_to(user)
+        .filter(themes=theme)
+        .with_flags()
+        .select_related("source")
+        .by_deadline()
+    )
+    tables = [
+        program_table(
+            theme.programs.visible_to(user).select_related("parent", "source"),
+            user,
+            caption=_("Programma's met dit thema"),
+        ),
+        budget_line_table(
+            budget_lines,
+            user,
+            caption=_("Begrotingsposten van de programma's met dit thema"),
+            totals=totals,
+        ),
+        action_table(
+            actions_for(user).filter(themes=theme), user, caption=_("Acties met dit thema")
+        ),
+        commitment_table(commitments, user, caption=_("Toezeggingen en moties met dit thema")),
+        indicator_table(
+            Indicator.objects.visible_to(user)
+            .filter(themes=theme)
+            .select_related("program", "source"),
+            user,
+            caption=_("Kengetallen bij dit thema"),
+        ),
+    ]
+    context = {"theme": theme, "totals": totals}
+    return render_with_tables(
+        request, "budgets/theme_detail.html", context, tables, filename=f"thema-{theme.slug}"
+    )
 
 
 def search_page(request):
@@ -361,7 +671,3 @@ def search_page(request):
         "total": sum(group.total for group in groups),
     }
     return render(request, "budgets/search.html", context)
-
-
-def visible_or_none(record, user):
-    return record if record is not None and record.is_visible_to(user) else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -295,18 +296,32 @@ class CommitmentFilter(filters.FilterSet):
 
 
 class ActionFilter(filters.FilterSet):
-    owner = related(Organisation, "owner")
-    program = related(Program, "program")
-    theme = related(Theme, "themes")
+    """The actions' filters, for the API and the public list of actions alike."""
+
+    status = filters.ChoiceFilter(choices=Action.Status.choices, label=_("Status"))
+    theme = related(Theme, "themes", label=_("Thema"))
+    owner = related(Organisation, "owner", label=_("Eigenaar"))
+    program = related(Program, "program", label=_("Programma"))
     programLine = related_via(ProgramLine, "program__program_line", label=_("Programmalijn"))
     organisation = related_via(
         Organisation, "owner", "program__organisations", label=_("Organisatie")
     )
     programStatus = program_status("program__status")
     periodFrom, periodUntil = period("due")
-    commitment = PublicIdFilter(field_name="commitments", queryset=visible(Commitment))
-    source = related(Document, "source")
-    ordering = filters.OrderingFilter(fields=(("title", "title"), ("due_date", "due")))
+    commitment = PublicIdFilter(
+        field_name="commitments", queryset=visible(Commitment), label=_("Voert uit")
+    )
+    source = related(Document, "source", label=_("Bron"))
+    ordering = filters.OrderingFilter(
+        fields=(("title", "title"), ("due_date", "due")),
+        field_labels={
+            "title": _("Titel"),
+            "-title": _("Titel (aflopend)"),
+            "due_date": _("Termijn"),
+            "-due": _("Termijn (aflopend)"),
+        },
+        label=_("Sortering"),
+    )
 
     class Meta:
         model = Action
@@ -326,6 +341,9 @@ class IndicatorFilter(filters.FilterSet):
         fields = ["unit"]
 
 
+# Filters on the public pages
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     label: str
@@ -333,36 +351,36 @@ class ActiveFilter:
     remove_url: str
 
 
-# Not filters: the order, the page and a download request are kept when a filter is removed
-# (except the page, which may no longer exist).
-NOT_FILTERS = ("ordering", "page", "tabel", "format")
+#: Parameters that choose a download of the page's table or a page of it, never a filter; a
+#: page number is dropped with a filter, since that page may no longer exist.
+NOT_FILTERS = ("tabel", "format", "page")
 
 
-def active_filters(filterset, request, names=None):
-    """The filters in force on a page, each with its value as the reader knows it and a link
-    to the same page without it. Nothing when a filter value was refused."""
+def active_filters(filterset, request):
+    """The filters a valid filterset applies, each with the URL of the page without it."""
     if not filterset.is_valid():
         return []
-    form = filterset.form
-    active = []
-    for name in names or form.fields:
-        if name in NOT_FILTERS or not request.GET.get(name):
+    found = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value is None or value in ("", [], ()):
             continue
-        field = form[name]
-        rest = request.GET.copy()
-        for key in (name, "page", "tabel", "format"):
-            rest.pop(key, None)
-        value = shown_value(field.field, form.cleaned_data.get(name))
-        active.append(ActiveFilter(str(field.label), value, f"?{rest.urlencode()}"))
-    return active
+        query = request.GET.copy()
+        for parameter in (name, *NOT_FILTERS):
+            query.pop(parameter, None)
+        remove_url = f"{request.path}?{query.urlencode()}" if query else request.path
+        field = filterset.form.fields[name]
+        found.append(ActiveFilter(str(field.label), shown_value(field, value), remove_url))
+    return found
 
 
 def shown_value(field, value):
-    """A cleaned filter value in words: a record's name, a choice's label, ja/nee, a date."""
+    """A filter's value as the reader chose it: the choice's label, the record's name."""
     if isinstance(value, bool):
         return str(_("ja") if value else _("nee"))
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
-    if isinstance(value, str) and getattr(field, "choices", None):
-        return str(dict(field.choices).get(value, value))
-    return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    labels = {str(key): label for key, label in getattr(field, "choices", [])}
+    values = value if isinstance(value, list | tuple) else [value]
+    return ", ".join(str(labels.get(str(item), item)) for item in values)

@@ -152,11 +152,6 @@ class ReminderListForm(forms.Form):
         label=_("Vergadering"), queryset=None, to_field_name="slug", required=False
     )
     datum = forms.DateField(label=_("Datum"), required=False, help_text=_("JJJJ-MM-DD"))
-    format = forms.ChoiceField(
-        label=_("Formaat"),
-        choices=[("", _("pagina")), ("csv", "CSV"), ("xlsx", "XLSX")],
-        required=False,
-    )
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)

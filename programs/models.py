@@ -6,6 +6,7 @@ from operator import attrgetter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -78,6 +79,25 @@ class PublishableQuerySet(SearchQuerySet):
         if can_read_concepts(user, self.model):
             return self.all()
         return self.published()
+
+
+def count_of(queryset, field, distinct=None):
+    """An annotation: how many records of `queryset` have `field` equal to the outer record.
+
+    A subquery, so several counts on one list neither multiply each other nor need a query per
+    row; give `queryset` already limited by `visible_to` to count what the reader may see.
+    `distinct` counts that field's different values instead (programs of an organisation's
+    roles). 0 where there are none.
+    """
+    counted = models.Count(distinct, distinct=True) if distinct else models.Count("pk")
+    rows = (
+        queryset.filter(**{field: models.OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(count=counted)
+        .values("count")
+    )
+    return Coalesce(models.Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 class StaleRecord(Exception):
@@ -276,6 +296,9 @@ class Theme(Publishable):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("theme-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -1173,6 +1196,9 @@ class Action(Publishable, Cited):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("action-detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

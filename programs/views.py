@@ -1,14 +1,20 @@
 """Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
 
 import hashlib
+from operator import attrgetter
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import APIException, ValidationError
@@ -16,7 +22,6 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from . import feeds, filters, serializers
-from .exports import table_response
 from .forms import ReminderListForm
 from .models import (
     Action,
@@ -33,8 +38,10 @@ from .models import (
     StaleRecord,
     Theme,
     change_reason_limit,
+    count_of,
 )
 from .renderers import CSVRenderer, csv_response, serializer_table
+from .tables import Column, Table, count_column, record_column, render_with_tables
 
 
 def commitments_for(user):
@@ -359,6 +366,102 @@ class IndicatorViewSet(RecordViewSet):
 
 
 # Public pages
+#
+# Each table is described once (`programs.tables.Table`); the page shows it and
+# `?tabel=<name>&format=csv|xlsx` downloads the same rows. The builders below are shared by
+# every page that lists these records, here and in `budgets.views`.
+
+
+def visible_or_none(record, user):
+    return record if record is not None and record.is_visible_to(user) else None
+
+
+def period_label(start, end):
+    """`medio 2013 – medio 2016`, with `?` for an unknown end."""
+    return f"{start or '?'} – {end or '?'}"
+
+
+def citation_column(user):
+    """The source a fact cites: `Een sterke maakindustrie in Limburg, §2 LimburgMakers`."""
+    return Column(_("Bron"), lambda record: record.citation_for(user))
+
+
+def commitment_name(commitment):
+    return f"{capfirst(commitment.get_kind_display())} {commitment.number}"
+
+
+def commitment_signal(commitment):
+    """What needs attention; needs the flags of `CommitmentQuerySet.with_flags()`."""
+    if getattr(commitment, "is_overdue", False):
+        return _("termijn verstreken")
+    if getattr(commitment, "is_due_soon", False):
+        return _("termijn nadert")
+    if getattr(commitment, "has_no_deadline", False):
+        return _("zonder termijn")
+    return ""
+
+
+def commitment_table(commitments, user, *, name="toezeggingen", caption):
+    """Commitments with their deadline, status and signal; select `source`, annotate flags."""
+
+    def subject(commitment):
+        if commitment.vote_outcome:
+            return f"{commitment.title} ({commitment.get_vote_outcome_display()})"
+        return commitment.title
+
+    columns = [
+        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
+        Column(_("Onderwerp"), subject),
+        Column(_("Datum"), lambda c: c.made_on or ""),
+        Column(_("Termijn"), lambda c: c.deadline_label()),
+        Column(_("Status"), lambda c: c.get_status_display()),
+        Column(_("Signaal"), commitment_signal),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, commitments, empty=_("Geen toezeggingen of moties."))
+
+
+def action_table(actions, user, *, name="acties", caption):
+    """Actions with owner, program, due date and status; select `owner`, `program`, `source`."""
+    columns = [
+        Column(_("Actie"), attrgetter("title"), link=lambda action: action.get_absolute_url()),
+        record_column(_("Eigenaar"), attrgetter("owner"), user, text=attrgetter("name")),
+        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
+        Column(_("Termijn"), lambda action: action.due or _("onbekend")),
+        Column(_("Status"), lambda action: action.get_status_display()),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, actions, empty=_("Geen acties."))
+
+
+def indicator_table(indicators, user, *, name="kengetallen", caption):
+    """Key figures as the source gives them; select `program` and `source`."""
+    columns = [
+        Column(_("Kengetal"), attrgetter("name")),
+        Column(_("Waarde"), attrgetter("display_value"), numeric=True),
+        Column(_("Peildatum"), lambda indicator: indicator.reference or _("onbekend")),
+        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, indicators, empty=_("Geen kengetallen."))
+
+
+def program_table(programs, user, *, name="programmas", caption):
+    """Programs with kind, status, period and what they are part of; select `parent`, `source`."""
+    columns = [
+        Column(_("Programma"), attrgetter("name"), link=lambda program: program.get_absolute_url()),
+        Column(_("Soort"), lambda program: program.get_kind_display()),
+        Column(_("Status"), lambda program: program.get_status_display()),
+        Column(_("Looptijd"), lambda program: period_label(program.start, program.end)),
+        record_column(_("Onderdeel van"), attrgetter("parent"), user, text=attrgetter("name")),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, programs, empty=_("Geen programma's."))
+
+
+def actions_for(user):
+    """Actions as `user` may read them, with what their tables show."""
+    return Action.objects.visible_to(user).select_related("owner", "program", "source")
 
 
 def commitment_list(request):
@@ -381,6 +484,11 @@ def commitment_list(request):
     counts = (
         without_status.qs.order_by().values("status").annotate(count=Count("pk")) if valid else []
     )
+    commitments = list(commitments)
+    caption = ngettext(
+        "%(count)s toezegging of motie", "%(count)s toezeggingen en moties", len(commitments)
+    ) % {"count": len(commitments)}
+    table = commitment_table(commitments, user, caption=caption)
     context = {
         "filterset": filterset,
         "active_filters": filters.active_filters(filterset, request),
@@ -390,7 +498,14 @@ def commitment_list(request):
         # The counts' links replace the status filter and keep the others.
         "status_query": other_filters.urlencode(),
     }
-    return render(request, "programs/commitment_list.html", context, status=200 if valid else 400)
+    return render_with_tables(
+        request,
+        "programs/commitment_list.html",
+        context,
+        [table],
+        filename="toezeggingen",
+        status=200 if valid else 400,
+    )
 
 
 def status_counts(rows):
@@ -399,46 +514,76 @@ def status_counts(rows):
     return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
 
 
-REMINDER_HEADERS = [
-    _("Nummer"),
-    _("Onderwerp"),
-    _("Portefeuillehouder"),
-    _("Termijn"),
-    _("Status"),
-    _("Termijn verstreken"),
-    _("Afdoeningsvoorstel"),
-]
+def reminder_table(rows, day, user):
+    """The rappellijst: rows of (commitment, its pending settlement proposal or None)."""
+
+    def holder(row):
+        person = visible_or_none(row[0].made_by, user)
+        return person.name if person else ""
+
+    def proposal(row):
+        settlement = row[1]
+        if settlement is None:
+            return ""
+        status = settlement.get_proposed_status_display()
+        return f"{date_format(settlement.proposed_on, 'j F Y')}: {status}"
+
+    columns = [
+        Column(
+            _("Nummer"),
+            lambda row: commitment_name(row[0]),
+            link=lambda row: row[0].get_absolute_url(),
+        ),
+        Column(_("Onderwerp"), lambda row: row[0].title),
+        Column(_("Portefeuillehouder"), holder),
+        Column(_("Termijn"), lambda row: row[0].deadline_label()),
+        Column(_("Status"), lambda row: row[0].get_status_display()),
+        Column(_("Termijn verstreken"), lambda row: _("ja") if row[0].is_overdue else _("nee")),
+        Column(_("Afdoeningsvoorstel"), proposal),
+    ]
+    caption = _("Rappellijst per %(date)s") % {"date": date_format(day, "j F Y")}
+    return Table("rappellijst", caption, columns, rows, empty=_("Niets te rappelleren."))
 
 
 def reminder_list(request):
     """The rappellijst for a committee meeting: what is due by its date, and what awaits a decision.
 
     `?vergadering=<slug>` takes the meeting's date, `?datum=JJJJ-MM-DD` any date (default
-    today); `?format=csv` or `xlsx` downloads the same rows.
+    today); `?tabel=rappellijst&format=csv` or `xlsx` downloads the same rows, and so does the
+    older `?format=csv` without a table.
     """
     user = request.user
     form = ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
     if not form.is_valid():
-        context = {"form": form, "rows": [], "query": ""}
-        return render(request, "programs/reminder_list.html", context, status=400)
+        context = {"form": form, "rows": []}
+        return render_with_tables(
+            request, "programs/reminder_list.html", context, [], filename="rappellijst", status=400
+        )
     day = form.day()
     pending = Settlement.objects.visible_to(user).pending()
     commitments = commitments_for(user).reminder_list(day, pending)
     rows = [(commitment, pending_settlement(commitment)) for commitment in commitments]
-    file_format = form.cleaned_data["format"]
-    if file_format:
-        table = [reminder_row(commitment, settlement, user) for commitment, settlement in rows]
-        return table_response(
-            f"rappellijst-{day.isoformat()}", REMINDER_HEADERS, table, file_format
-        )
     context = {
         "form": form,
         "day": day,
         "meeting": form.cleaned_data["vergadering"],
         "rows": rows,
-        "query": request.GET.urlencode(),
     }
-    return render(request, "programs/reminder_list.html", context)
+    return render_with_tables(
+        request,
+        "programs/reminder_list.html",
+        context,
+        [reminder_table(rows, day, user)],
+        filename=f"rappellijst-{day.isoformat()}",
+        default_table="rappellijst",
+    )
+
+
+def pending_settlement(commitment):
+    return next(
+        (s for s in commitment.settlements.all() if s.decision == Settlement.Decision.PENDING),
+        None,
+    )
 
 
 def deadline_calendar(request):
@@ -449,27 +594,85 @@ def deadline_calendar(request):
     return response
 
 
-def pending_settlement(commitment):
-    return next(
-        (s for s in commitment.settlements.all() if s.decision == Settlement.Decision.PENDING),
-        None,
+def theme_list(request):
+    """`/themas`: every theme with how many programs, actions and commitments carry it."""
+    user = request.user
+    themes = Theme.objects.visible_to(user).annotate(
+        program_count=count_of(Program.objects.visible_to(user), "themes"),
+        action_count=count_of(Action.objects.visible_to(user), "themes"),
+        commitment_count=count_of(Commitment.objects.visible_to(user), "themes"),
+    )
+
+    def filtered(url_name):
+        return lambda theme: f"{reverse(url_name)}?{urlencode({'theme': theme.slug})}"
+
+    columns = [
+        Column(_("Thema"), attrgetter("name"), link=lambda theme: theme.get_absolute_url()),
+        count_column(_("Programma's"), attrgetter("program_count")),
+        count_column(_("Acties"), attrgetter("action_count"), link=filtered("action-list")),
+        count_column(
+            _("Toezeggingen en moties"),
+            attrgetter("commitment_count"),
+            link=filtered("commitment-list"),
+        ),
+    ]
+    table = Table(
+        "themas", _("Thema's, met wat erbij hoort"), columns, themes, empty=_("Geen thema's.")
+    )
+    return render_with_tables(request, "programs/theme_list.html", {}, [table], filename="themas")
+
+
+#: The filters the list of actions shows as a form; the others work in the URL too.
+ACTION_FORM_FIELDS = ("status", "theme", "owner", "program", "ordering")
+
+
+def action_list(request):
+    """`/acties`: every action, filtered by the API's filters in a shareable URL."""
+    user = request.user
+    filterset = filters.ActionFilter(request.GET, queryset=actions_for(user), request=request)
+    # The form offers only what some action the reader may see carries.
+    visible_actions = Action.objects.visible_to(user)
+    for name, model in (("theme", Theme), ("owner", Organisation), ("program", Program)):
+        filterset.form.fields[name].queryset = (
+            model.objects.visible_to(user).filter(actions__in=visible_actions).distinct()
+        )
+    valid = filterset.is_valid()
+    actions = list(filterset.qs) if valid else []
+    caption = ngettext("%(count)s actie", "%(count)s acties", len(actions)) % {
+        "count": len(actions)
+    }
+    context = {
+        "filterset": filterset,
+        "fields": [filterset.form[name] for name in ACTION_FORM_FIELDS],
+        "active_filters": filters.active_filters(filterset, request),
+    }
+    return render_with_tables(
+        request,
+        "programs/action_list.html",
+        context,
+        [action_table(actions, user, caption=caption)],
+        filename="acties",
+        status=200 if valid else 400,
     )
 
 
-def reminder_row(commitment, settlement, user):
-    """One line of the rappellijst download."""
-    holder = commitment.made_by
-    proposal = ""
-    if settlement:
-        proposal = (
-            f"{settlement.proposed_on.isoformat()}: {settlement.get_proposed_status_display()}"
-        )
-    return [
-        f"{commitment.get_kind_display()} {commitment.number}",
-        commitment.title,
-        holder.name if holder and holder.is_visible_to(user) else "",
-        commitment.deadline_label(),
-        commitment.get_status_display(),
-        _("ja") if commitment.is_overdue else _("nee"),
-        proposal,
-    ]
+def action_detail(request, slug):
+    """An action: who carries it out, in which program, for which commitments, from which source."""
+    user = request.user
+    action = get_object_or_404(actions_for(user), slug=slug)
+    commitments = (
+        action.commitments.visible_to(user).with_flags().select_related("source").by_deadline()
+    )
+    table = commitment_table(
+        commitments, user, caption=_("Toezeggingen en moties die deze actie uitvoert")
+    )
+    context = {
+        "action": action,
+        "citation": action.citation_for(user),
+        "owner": visible_or_none(action.owner, user),
+        "program": visible_or_none(action.program, user),
+        "themes": action.themes.visible_to(user),
+    }
+    return render_with_tables(
+        request, "programs/action_detail.html", context, [table], filename=f"actie-{slug}"
+    )

@@ -492,6 +492,6 @@ def test_the_register_shows_its_active_filters_each_removable(client, memo):
     text = re.sub(r"\s+", " ", strip_tags(body))
     assert "Status: voldaan" in text
     assert "Thema: Reshoring" in text
-    assert 'href="?theme=reshoring&amp;kind=motie"' in body
-    assert 'href="?status=voldaan&amp;kind=motie"' in body
+    assert 'href="/toezeggingen?theme=reshoring&amp;kind=motie"' in body
+    assert 'href="/toezeggingen?status=voldaan&amp;kind=motie"' in body
     assert "Actieve filters" not in client.get("/toezeggingen").content.decode()

@@ -188,8 +188,8 @@ def test_active_filters_are_shown_and_each_can_be_removed(client, memo):
     assert "Thema: Financiering" in text
     assert "Programmalijn: " in text
     body = response.content.decode()
-    assert 'href="?programLine=innovatiekracht-en-topsectoren"' in body
-    assert 'href="?theme=financiering"' in body
+    assert 'href="/?programLine=innovatiekracht-en-topsectoren"' in body
+    assert 'href="/?theme=financiering"' in body
     assert "Alle filters wissen" in text
     assert "Actieve filters" not in text_of(client.get("/"))
 

@@ -27,6 +27,9 @@ SEEDS = [
     "/programmas",
     "/toezeggingen",
     "/toezeggingen/rappellijst",
+    "/themas",
+    "/acties",
+    "/organisaties",
     "/api/v1",
     # Open data: whole lists as CSV, the standards' packages, the feeds.
     "/api/v1/changes?pageSize=1000",
@@ -179,6 +182,17 @@ def test_an_anonymous_crawl_never_sees_concept_data(client, memo):
             ("program", "lek-programma"),
         ]
     )
+    queue.extend(
+        f"/acties?{urlencode({name: value})}"
+        for name, value in [
+            ("theme", "lek-thema"),
+            ("owner", "lek-org"),
+            ("program", "lek-programma"),
+            ("commitment", "toezegging-9999"),
+            ("source", "lek-document"),
+        ]
+    )
+    queue.extend(["/themas/lek-thema", "/acties/lek-actie", "/acties/open-actie"])
     queue.append("/toezeggingen/rappellijst?vergadering=lek-vergadering")
     queue.append("/toezeggingen/rappellijst?datum=2030-01-01&format=csv")
     queue.append("/toezeggingen/rappellijst?datum=2030-01-01&format=xlsx")

@@ -105,21 +105,23 @@ def test_the_best_match_comes_first_in_its_group(client, memo):
     assert groups["Begrotingsposten"][0][0] == "Programma LimburgMakers"
 
 
-def test_records_without_a_page_link_to_the_page_that_shows_them(client, db):
+def test_every_result_links_to_the_page_that_shows_it(client, db):
     program = factories.ProgramFactory(name="Zonnepaneelregeling", slug="zonnepanelen")
     concept_program = factories.ProgramFactory(slug="zonnepanelen-concept", **CONCEPT)
     memo = factories.DocumentFactory(slug="zonnepaneelnota", title="Nota")
     factories.ThemeFactory(name="Zonnepaneel", slug="zonnepaneel")
-    factories.ActionFactory(title="Zonnepaneel uitrollen", program=program)
-    factories.ActionFactory(title="Zonnepaneel bezien", program=concept_program, source=memo)
+    factories.ActionFactory(title="Zonnepaneel uitrollen", slug="uitrollen", program=program)
+    factories.ActionFactory(
+        title="Zonnepaneel bezien", slug="bezien", program=concept_program, source=memo
+    )
     factories.IndicatorFactory(name="Zonnepaneel-daken", program=program)
     factories.BudgetLineFactory(label="Zonnepaneel post", document=memo, program=program)
     groups = groups_of(search(client, "zonnepaneel"))
-    assert groups["Thema's"] == [("Zonnepaneel", "/toezeggingen?theme=zonnepaneel")]
-    # An action on a concept program falls back to the document that announced it.
+    # Themes and actions have pages of their own.
+    assert groups["Thema's"] == [("Zonnepaneel", "/themas/zonnepaneel")]
     assert sorted(groups["Acties"]) == [
-        ("Zonnepaneel bezien", "/documenten/zonnepaneelnota"),
-        ("Zonnepaneel uitrollen", "/programmas/zonnepanelen"),
+        ("Zonnepaneel bezien", "/acties/bezien"),
+        ("Zonnepaneel uitrollen", "/acties/uitrollen"),
     ]
     assert groups["Kengetallen"] == [("Zonnepaneel-daken", "/programmas/zonnepanelen")]
     assert groups["Begrotingsposten"] == [("Zonnepaneel post", "/documenten/zonnepaneelnota")]

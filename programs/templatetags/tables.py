@@ -5,8 +5,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def download_url(context, table, file_format):
-    """`?<the page's filters>&tabel=<name>&format=<csv|xlsx>`: the table as shown, downloaded."""
-    query = context["request"].GET.copy()
+    """`<path>?<the page's filters>&tabel=<name>&format=<csv|xlsx>`: the table as shown."""
+    request = context["request"]
+    query = request.GET.copy()
     query["tabel"] = table.name
     query["format"] = file_format
-    return f"?{query.urlencode()}"
+    return f"{request.path}?{query.urlencode()}"
