@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter, active_filters
 from programs.formats import format_money
 from programs.models import Action, Commitment, Program, Theme
-from programs.tables import Column, Table
+from programs.tables import Column, Table, count_column
 from programs.views import status_counts
 
 from . import charts
@@ -168,12 +168,8 @@ class Dashboard:
                     numeric=True,
                     download_header=_("Bedrag (euro)"),
                 ),
-                Column(_("PM-posten"), lambda row: row[1].pm_count, numeric=True),
-                Column(
-                    _("Posten op kosten van derden"),
-                    lambda row: row[1].external_count,
-                    numeric=True,
-                ),
+                count_column(_("PM-posten"), lambda row: row[1].pm_count),
+                count_column(_("Posten op kosten van derden"), lambda row: row[1].external_count),
             ],
             rows,
             footer=[
@@ -265,7 +261,7 @@ class Dashboard:
                     lambda row: row[1],
                     link=lambda row: self.register_url(status=row[0]),
                 ),
-                Column(_("Aantal"), lambda row: row[2], numeric=True),
+                count_column(_("Aantal"), lambda row: row[2]),
             ],
             self.status_rows,
             footer=[_("Totaal"), self.commitment_figures["total"]],

@@ -9,7 +9,6 @@ and SEQUENCE its version, so a calendar app updates an event instead of duplicat
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Calendar, Event
@@ -45,7 +44,7 @@ def deadline_calendar(request):
         .order_by("due_date", "slug")
     )
     for action in actions:
-        url = request.build_absolute_uri(reverse("api:action-detail", args=[action.slug]))
+        url = request.build_absolute_uri(action.get_absolute_url())
         calendar.add_component(action_event(action, url, host))
     return calendar
 

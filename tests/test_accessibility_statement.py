@@ -58,7 +58,7 @@ def test_the_statement_follows_the_model_statement_in_dutch(client, memo):
     response = client.get("/toegankelijkheid")
     assert response.status_code == 200
     content = response.content.decode()
-    assert '<html lang="nl">' in content
+    assert '<html lang="nl" ' in content
     assert content.count("<h1>") == 1
     headings = re.findall(r"<h2>(.*?)</h2>", content)
     assert headings == [
@@ -82,7 +82,7 @@ def test_the_statement_follows_the_model_statement_in_dutch(client, memo):
 def test_the_statement_in_english(memo):
     response = in_language("en").get("/toegankelijkheid")
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en" ' in response.content.decode()
     text = text_of(response)
     assert "Accessibility statement" in text
     assert "Known limitations" in text

@@ -269,9 +269,9 @@ def test_the_dashboard_downloads_are_the_tables_shown(client, data):
     assert rows[-1][:2] == ["Totaal", "€ 80,07 mln + 7 × PM"]
 
 
-def test_an_unknown_table_or_format_is_not_found(client, memo):
+def test_an_unknown_table_is_not_found_and_an_unknown_format_is_refused(client, memo):
     assert client.get("/?tabel=geheim&format=csv").status_code == 404
-    assert client.get("/?tabel=tijdlijn&format=exe").status_code == 404
+    assert client.get("/?tabel=tijdlijn&format=exe").status_code == 400
 
 
 def test_the_dashboard_costs_the_same_queries_for_few_records_or_many(client, memo):
