@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programs.changes import DELETED, changes
+from programs.filters import ProgramFilter, active_filters
 from programs.models import (
     Commitment,
     Document,
@@ -415,16 +416,45 @@ def in_tree_order(programs):
     return ordered
 
 
+# The overview's filters: the dashboard's, and the kind of program.
+PROGRAM_FORM_FIELDS = (
+    "theme",
+    "programLine",
+    "organisation",
+    "kind",
+    "status",
+    "periodFrom",
+    "periodUntil",
+)
+
+
 def program_list(request):
+    """`/programmas`: every program followed by its parts, under the API's filters."""
     user = request.user
-    programs = Program.objects.visible_to(user).select_related("parent", "source")
-    table = program_table(
-        in_tree_order(list(programs)),
-        user,
-        caption=_("Programma's, elk gevolgd door zijn onderdelen"),
+    filterset = ProgramFilter(
+        request.GET,
+        queryset=Program.objects.visible_to(user).select_related("parent", "source"),
+        request=request,
     )
+    valid = filterset.is_valid()
+    programs = in_tree_order(list(filterset.qs)) if valid else []
+    caption = ngettext(
+        "%(count)s programma of regeling, elk gevolgd door zijn onderdelen",
+        "%(count)s programma's en regelingen, elk gevolgd door zijn onderdelen",
+        len(programs),
+    ) % {"count": len(programs)}
+    context = {
+        "filterset": filterset,
+        "fields": [filterset.form[name] for name in PROGRAM_FORM_FIELDS],
+        "active_filters": active_filters(filterset, request),
+    }
     return render_with_tables(
-        request, "budgets/program_list.html", {}, [table], filename="programmas"
+        request,
+        "budgets/program_list.html",
+        context,
+        [program_table(programs, user, caption=caption)],
+        filename="programmas",
+        status=200 if valid else 400,
     )
 
 

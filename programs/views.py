@@ -623,7 +623,17 @@ def theme_list(request):
 
 
 #: The filters the list of actions shows as a form; the others work in the URL too.
-ACTION_FORM_FIELDS = ("status", "theme", "owner", "program", "ordering")
+ACTION_FORM_FIELDS = (
+    "status",
+    "theme",
+    "owner",
+    "program",
+    "programLine",
+    "organisation",
+    "periodFrom",
+    "periodUntil",
+    "ordering",
+)
 
 
 def action_list(request):

@@ -122,3 +122,23 @@ def test_admin_document_page_shows_the_same_annex_and_total(admin_client, memo):
     assert response.status_code == 200
     assert [line.position for line in response.context["overview"].rows] == list(range(1, 18))
     assert "€ 77,57 mln + 6 × PM" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["theme=financiering", "programLine=innovatiekracht-en-topsectoren", "periodFrom=2016"],
+)
+def test_the_program_list_takes_the_dashboard_filters_as_the_api_does(client, api, memo, query):
+    response = client.get(f"/programmas?{query}")
+    assert response.status_code == 200
+    shown = {row[0].text for row in response.context["tables"]["programmas"].body}
+    listed = api.get(f"/api/v1/programs?{query}&pageSize=100").json()["results"]
+    assert shown == {program["name"] for program in listed}
+    assert 0 < len(shown) < 22
+    assert "Actieve filters" in text_of(response)
+
+
+def test_the_program_list_refuses_a_bad_filter_with_a_400(client, memo):
+    response = client.get("/programmas?periodFrom=ooit")
+    assert response.status_code == 400
+    assert "Controleer de filters." in text_of(response)
