@@ -276,6 +276,11 @@ class Dashboard:
             [(label, count, count) for _value, label, count in self.status_rows],
         )
 
+    @property
+    def program_list_url(self):
+        """The program list, which takes the same filters."""
+        return f"{reverse('program-list')}?{urlencode(self.query)}"
+
     @cached_property
     def register_links(self):
         return {

@@ -191,6 +191,10 @@ def test_active_filters_are_shown_and_each_can_be_removed(client, memo):
     assert 'href="/?programLine=innovatiekracht-en-topsectoren"' in body
     assert 'href="/?theme=financiering"' in body
     assert "Alle filters wissen" in text
+    assert (
+        'href="/programmas?theme=financiering&amp;programLine=innovatiekracht-en-topsectoren"'
+        in body
+    ), "the program count leads to the program list under the same filters"
     assert "Actieve filters" not in text_of(client.get("/"))
 
 
