@@ -23,7 +23,7 @@ from programs.views import status_counts
 
 from . import charts
 from .filters import BudgetLineFilter, SubsidyFilter
-from .models import BudgetLine, Funder, Subsidy
+from .models import BudgetLine, ContributionKind, Funder, Subsidy
 
 FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
 # The timeline draws at most this many rows; its table lists them all.
@@ -384,9 +384,11 @@ class Dashboard:
 
 
 def amount_text(totals):
-    """The summed amount, or `PM` when the lines are all still without one."""
+    """The summed amount; `PM` or `op kosten van derden` when no line has an amount."""
     if not totals.amount and totals.pm_count:
         return "PM"
+    if not totals.amount and totals.external_count:
+        return ContributionKind.EXTERNAL.label
     return format_money(totals.amount)
 
 

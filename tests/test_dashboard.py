@@ -290,3 +290,8 @@ def test_the_dashboard_costs_the_same_queries_for_few_records_or_many(client, me
     with CaptureQueriesContext(connection) as many:
         client.get("/?theme=financiering")
     assert len(many) == len(few)
+
+
+def test_a_funder_with_only_lines_paid_by_others_shows_no_zero_amount(client, memo):
+    rows = {row[0].text: row[1].text for row in dashboard_for(client, {}).funder_table.body}
+    assert rows == {"provincie": "€ 77,57 mln", "EU": "op kosten van derden"}
