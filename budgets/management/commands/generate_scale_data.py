@@ -29,6 +29,7 @@ import math
 import random
 import time
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -720,6 +721,8 @@ class Generator:
                 obj._submitters = []
             self.commitment_state(obj, outcome, meeting_day)
             obj._history_date = self.moment(meeting_day)
+            # Before the insert: the history decides the version.
+            obj._history_rows = self.commitment_history(obj)
             obj._themes = self.rng.sample(self.theme_ids, self.rng.randint(0, 2))
             obj._programs = [
                 self.rng.choice(self.program_rows)[0] for _ in range(self.rng.randint(0, 2))
@@ -727,7 +730,7 @@ class Generator:
             objs.append(obj)
         created = []
         for i in range(0, n, CHUNK):
-            created += self.write(Commitment, objs[i : i + CHUNK], self.commitment_history)
+            created += self.write(Commitment, objs[i : i + CHUNK], attrgetter("_history_rows"))
         self.through(
             Commitment.themes, [(obj.pk, theme) for obj in created for theme in obj._themes]
         )
