@@ -1,5 +1,6 @@
 """`manage.py generate_scale_data`: a deterministic synthetic data set, next to the memo."""
 
+import datetime
 import json
 import logging
 
@@ -25,6 +26,7 @@ from programs.models import (
 
 SCALE = 0.001
 REASON = "Gegenereerd (schaal 0.001, zaad 42)"
+TODAY = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 PUBLISHABLE = [
     Theme,
     Organisation,
@@ -168,6 +170,9 @@ def test_every_generated_record_has_its_creation_history_row():
         created = model.history.filter(id__in=ids, history_type="+")
         assert set(created.values_list("id", flat=True)) == ids, model
         assert set(created.values_list("history_change_reason", flat=True)) == {REASON}, model
+        # Timestamps come from the seed, all before the data set's "today".
+        late = model.history.filter(id__in=ids, history_date__gte=TODAY)
+        assert not late.exists(), model
     # A commitment's version counts its history: created, each deadline moved, settled.
     for commitment in generated(Commitment):
         assert commitment.history.count() == commitment.version

@@ -773,6 +773,8 @@ class Generator:
                 changed_at = min(
                     deadlines[-1].start, changed_at + datetime.timedelta(days=90)
                 ) + datetime.timedelta(days=self.rng.randint(0, 60))
+                if changed_at >= REFERENCE_DAY:
+                    break  # nothing happens after "today"
                 later = deadlines[-1].end + datetime.timedelta(days=self.rng.randint(60, 365))
                 deadlines.append(self.fuzzy(later, self.deadline_precision()))
                 change = DeadlineChange(
@@ -854,7 +856,8 @@ class Generator:
         if settled:
             version += 1
             day = obj.fulfilled_on.start if obj.fulfilled_on else obj.deadline_date or REFERENCE_DAY
-            when = max(self.moment(min(day, REFERENCE_DAY)), rows[-1][0])
+            last_day = REFERENCE_DAY - datetime.timedelta(days=1)
+            when = max(self.moment(min(day, last_day)), rows[-1][0] + datetime.timedelta(minutes=1))
             reason = f"Status {obj.get_status_display()} ({self.reason.lower()})"[:reason_limit]
             rows.append((when, "~", reason, {"version": version}))
         obj.version = version
