@@ -16,7 +16,8 @@ record with its creation history row. A tenth of every model is concept.
   Bulk inserts send no `post_save` nor simple-history signals, so the audit log
   (`limburg_maak.audit`) gets one line per model for the whole batch, not one per record;
   every history row carries the reason `Gegenereerd (schaal 1, zaad 42)`, which marks the
-  data as generated.
+  data as generated. On PostgreSQL the written tables are analysed at the end (`ANALYZE`), so
+  the planner knows their new size at once.
 
 This command lives in `budgets` because it writes budget lines and subsidies: `budgets` uses
 `programs`, never the reverse.
@@ -32,7 +33,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
@@ -286,6 +287,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.reason = f"Gegenereerd (schaal {scale:g}, zaad {seed})"
         self.counts = {}
+        self.tables = set()
 
     # Helpers -------------------------------------------------------------------------------
 
@@ -346,6 +348,7 @@ class Generator:
                     )
                 )
         history_model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self.tables.update({model._meta.db_table, history_model._meta.db_table})
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(created)
         history_label = history_model._meta.label
@@ -360,6 +363,7 @@ class Generator:
             [model(**dict(zip(names, pair, strict=True))) for pair in pairs],
             batch_size=BATCH_SIZE,
         )
+        self.tables.add(model._meta.db_table)
         self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + len(pairs)
 
     # The data set ----------------------------------------------------------------------------
@@ -976,6 +980,9 @@ class Command(BaseCommand):
         began = time.monotonic()
         with transaction.atomic():
             counts = generator.run()
+        analysed = time.monotonic()
+        self.analyse(generator.tables)
+        analyse_seconds = time.monotonic() - analysed
         seconds = time.monotonic() - began
         audit = logging.getLogger("limburg_maak.audit")
         for label, count in counts.items():
@@ -993,5 +1000,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label:<{width}}  {count:>9}")
             total = sum(counts.values())
             self.stdout.write(
-                self.style.SUCCESS(f"{generator.reason}: {total} rows in {seconds:.1f} s.")
+                self.style.SUCCESS(
+                    f"{generator.reason}: {total} rows in {seconds:.1f} s "
+                    f"(statistics: {analyse_seconds:.1f} s)."
+                )
             )
+
+    @staticmethod
+    def analyse(tables):
+        """Fresh planner statistics: right after a bulk load, PostgreSQL's are those of the
+        empty tables, and a query over the new rows can take a minute instead of a second
+        until autovacuum catches up."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, sorted(tables)))}")
