@@ -282,8 +282,8 @@ def weighted(rng, options):
 
 
 class Generator:
-    def __init__(self, scale, seed, out):
-        self.scale, self.seed, self.out = scale, seed, out
+    def __init__(self, scale, seed):
+        self.scale, self.seed = scale, seed
         self.rng = random.Random(seed)
         self.reason = f"Gegenereerd (schaal {scale:g}, zaad {seed})"
         self.counts = {}
@@ -634,7 +634,7 @@ class Generator:
         ]
         self.instrument_ids = instruments or [pk for pk, _name, _kind in self.program_rows]
 
-        themes, roles, role_statuses = [], [], []
+        themes, roles = [], []
         for i, obj in enumerate(created):
             for theme in self.rng.sample(self.theme_ids, self.rng.randint(1, 3)):
                 themes.append((obj.pk, theme))
@@ -965,7 +965,7 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, verbosity=1, **options):
         if not 0 < scale <= 10:
             raise CommandError("--scale must be above 0 and at most 10.")
-        generator = Generator(scale, seed, self.stdout)
+        generator = Generator(scale, seed)
         existing = Organisation.history.filter(
             slug__startswith=PREFIX, history_type="+"
         ).values_list("history_change_reason", flat=True)
