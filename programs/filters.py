@@ -210,6 +210,8 @@ class ProgramFilter(filters.FilterSet):
     organisation = related(Organisation, "organisations", distinct=True, label=_("Organisatie"))
     programStatus = program_status("status")
     periodFrom, periodUntil = period("start", "end")
+    kind = filters.ChoiceFilter(choices=Program.Kind.choices, label=_("Soort"))
+    status = filters.ChoiceFilter(choices=Program.Status.choices, label=_("Status"))
     source = related(Document, "source")
     ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"))
@@ -217,7 +219,7 @@ class ProgramFilter(filters.FilterSet):
 
     class Meta:
         model = Program
-        fields = ["kind", "status"]
+        fields = []
 
 
 class CommitmentFilter(filters.FilterSet):
@@ -226,6 +228,10 @@ class CommitmentFilter(filters.FilterSet):
     Expects a queryset annotated by `CommitmentQuerySet.with_flags()`.
     """
 
+    # Labels declared, not derived: django-filter fixes a model-derived label in the language
+    # active when it is first read, which would leave a Dutch page with English labels.
+    kind = filters.ChoiceFilter(choices=Commitment.Kind.choices, label=_("Soort"))
+    status = filters.ChoiceFilter(choices=Commitment.Status.choices, label=_("Status"))
     voteOutcome = filters.ChoiceFilter(
         field_name="vote_outcome", choices=Commitment.VoteOutcome.choices, label=_("Stemming")
     )
@@ -289,7 +295,7 @@ class CommitmentFilter(filters.FilterSet):
 
     class Meta:
         model = Commitment
-        fields = ["kind", "status"]
+        fields = []
 
     def filter_due_before(self, queryset, name, value):
         return queryset.due_before(value)

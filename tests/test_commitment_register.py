@@ -495,3 +495,14 @@ def test_the_register_shows_its_active_filters_each_removable(client, memo):
     assert 'href="/toezeggingen?theme=reshoring&amp;kind=motie"' in body
     assert 'href="/toezeggingen?status=voldaan&amp;kind=motie"' in body
     assert "Actieve filters" not in client.get("/toezeggingen").content.decode()
+
+
+def test_filter_labels_follow_each_pages_language(client, memo):
+    dutch = strip_tags(client.get("/toezeggingen?kind=motie&status=voldaan").content.decode())
+    english = client.get(
+        "/toezeggingen?kind=motie&status=voldaan", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    dutch_again = client.get("/toezeggingen?kind=motie").content.decode()
+    assert "Soort: motie" in dutch and "Status: voldaan" in dutch
+    assert "Soort:" not in strip_tags(english) and "Status:" in strip_tags(english)
+    assert "Soort: motie" in strip_tags(dutch_again)
