@@ -15,20 +15,24 @@ BAR_HEIGHT = 16
 LONGEST_BAR = 55
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value_text: str
-    width: float  # percent of the chart's width
-    y: int
+class Row:
+    """A chart row starting at `y`: its label on a line, the bar under it."""
+
+    @property
+    def text_y(self):
+        return self.y + 14
 
     @property
     def bar_y(self):
         return self.y + 20
 
-    @property
-    def text_y(self):
-        return self.y + 14
+
+@dataclass(frozen=True)
+class Bar(Row):
+    label: str
+    value_text: str
+    width: float  # percent of the chart's width
+    y: int
 
     @property
     def value_y(self):
@@ -59,7 +63,7 @@ def bar_chart(name, title, description, rows):
 
 
 @dataclass(frozen=True)
-class Span:
+class Span(Row):
     """A row of the timeline: a period (a bar) or a moment (a marker) with its label."""
 
     label: str
@@ -70,14 +74,6 @@ class Span:
     width: float
     y: int
     open_end: bool = False
-
-    @property
-    def bar_y(self):
-        return self.y + 20
-
-    @property
-    def text_y(self):
-        return self.y + 14
 
     @property
     def marker_y(self):

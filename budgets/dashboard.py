@@ -68,23 +68,9 @@ class Dashboard:
         return all(filterset.is_valid() for filterset in self.filtersets)
 
     @property
-    def form(self):
-        """The filter form: the program filters carry every dashboard key."""
-        return self.programs.form
-
-    @property
     def fields(self):
-        return [self.form[key] for key in FILTER_KEYS]
-
-    @cached_property
-    def errors(self):
-        """`[(label, message)]` for every refused filter value, each named once."""
-        seen = {}
-        for filterset in self.filtersets:
-            for key, messages in filterset.errors.items():
-                if key in self.query:
-                    seen.setdefault(key, (filterset.form[key].label, messages[0]))
-        return list(seen.values())
+        """The filter form's fields: the program filters carry every dashboard key."""
+        return [self.programs.form[key] for key in FILTER_KEYS]
 
     def active_filters(self):
         """The filters in force, each with a link off; none when a value was refused."""
@@ -111,10 +97,7 @@ class Dashboard:
 
     @cached_property
     def subsidy_figures(self):
-        granted = self.subsidies.qs.filter(
-            status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED]
-        )
-        figures = granted.aggregate(
+        figures = self.subsidies.qs.granted().aggregate(
             count=Count("pk"),
             amount=Sum("granted_amount"),
             volume=Sum("project_volume"),
@@ -130,24 +113,13 @@ class Dashboard:
     @cached_property
     def per_program(self):
         totals = self.lines.qs.totals_by("program")
-        programs = Program.objects.in_bulk([key for key in totals if key is not None])
-        rows = [(programs[key], figures) for key, figures in totals.items() if key is not None]
-        rows.sort(key=lambda row: (-row[1].amount, -row[1].pm_count, row[0].name))
-        if None in totals:
-            rows.append((None, totals[None]))
-        return rows
+        return ranked(totals, Program.objects.in_bulk([key for key in totals if key]))
 
     @cached_property
     def per_theme(self):
         totals = self.lines.qs.totals_by("program__themes")
-        themes = Theme.objects.visible_to(self.request.user).in_bulk(
-            [key for key in totals if key is not None]
-        )
-        rows = [(themes[key], figures) for key, figures in totals.items() if key in themes]
-        rows.sort(key=lambda row: (-row[1].amount, -row[1].pm_count, row[0].name))
-        if None in totals:
-            rows.append((None, totals[None]))
-        return rows
+        themes = Theme.objects.visible_to(self.request.user)
+        return ranked(totals, themes.in_bulk([key for key in totals if key]))
 
     @cached_property
     def per_funder(self):
@@ -381,6 +353,16 @@ class Dashboard:
             self.status_table,
             self.timeline_table,
         ]
+
+
+def ranked(totals, records):
+    """`[(record, Totals)]` from `{id: Totals}`, the largest amount first; the lines without a
+    record (None) last. Ids not in `records` (a concept theme, say) are left out."""
+    rows = [(records[key], figures) for key, figures in totals.items() if key in records]
+    rows.sort(key=lambda row: (-row[1].amount, -row[1].pm_count, row[0].name))
+    if None in totals:
+        rows.append((None, totals[None]))
+    return rows
 
 
 def amount_text(totals):

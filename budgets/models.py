@@ -221,13 +221,13 @@ class SubsidyQuerySet(PublishableQuerySet):
         ("slug", "D"),
     )
 
+    def granted(self):
+        """Grants made: granted, or granted and settled."""
+        return self.filter(status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED])
+
     def awarded(self):
         """Grants made, with the amount and date a grant standard (360Giving) requires."""
-        return self.filter(
-            status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED],
-            granted_amount__isnull=False,
-            granted_on_date__isnull=False,
-        )
+        return self.granted().filter(granted_amount__isnull=False, granted_on_date__isnull=False)
 
 
 class Subsidy(Publishable, Cited):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programs.changes import DELETED, changes
-from programs.filters import ProgramFilter, active_filters
+from programs.filters import ProgramFilter, filter_form
 from programs.models import (
     Commitment,
     Document,
@@ -443,15 +443,10 @@ def program_list(request):
         "%(count)s programma's en regelingen, elk gevolgd door zijn onderdelen",
         len(programs),
     ) % {"count": len(programs)}
-    context = {
-        "filterset": filterset,
-        "fields": [filterset.form[name] for name in PROGRAM_FORM_FIELDS],
-        "active_filters": active_filters(filterset, request),
-    }
     return render_with_tables(
         request,
         "budgets/program_list.html",
-        context,
+        filter_form(filterset, request, PROGRAM_FORM_FIELDS),
         [program_table(programs, user, caption=caption)],
         filename="programmas",
         status=200 if valid else 400,

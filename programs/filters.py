@@ -58,8 +58,8 @@ class SlugChoiceFilter(filters.ModelChoiceFilter):
     """A related record by its slug, matched by a method (the schema can't guess the type)."""
 
 
-def related_via(model, *lookups, **kwargs):
-    """Filter on a related record reached by any of `lookups` (`program__themes`, ...).
+def reached_by(*lookups):
+    """A filter method: the records that reach the value by any of `lookups`.
 
     The match is a `pk IN (...)` subquery, so a record is never repeated by the joins and sums
     and groupings over the filtered rows stay exact.
@@ -71,8 +71,15 @@ def related_via(model, *lookups, **kwargs):
             match |= Q(**{lookup: value})
         return queryset.filter(pk__in=queryset.model._base_manager.filter(match).values("pk"))
 
+    return method
+
+
+def related_via(model, *lookups, **kwargs):
+    """Filter on a related record reached by any of `lookups` (`program__themes`, ...)."""
     kwargs.setdefault("empty_label", _("Alle"))
-    return SlugChoiceFilter(to_field_name="slug", queryset=visible(model), method=method, **kwargs)
+    return SlugChoiceFilter(
+        to_field_name="slug", queryset=visible(model), method=reached_by(*lookups), **kwargs
+    )
 
 
 def program_status(lookup):
@@ -80,9 +87,7 @@ def program_status(lookup):
     return filters.ChoiceFilter(
         choices=Program.Status.choices,
         label=_("Status van het programma"),
-        method=lambda queryset, name, value: queryset.filter(
-            pk__in=queryset.model._base_manager.filter(**{lookup: value}).values("pk")
-        ),
+        method=reached_by(lookup),
     )
 
 
@@ -390,3 +395,12 @@ def shown_value(field, value):
     labels = {str(key): label for key, label in getattr(field, "choices", [])}
     values = value if isinstance(value, list | tuple) else [value]
     return ", ".join(str(labels.get(str(item), item)) for item in values)
+
+
+def filter_form(filterset, request, names):
+    """What `_filter_form.html` shows: the chosen fields, and the filters now in force."""
+    return {
+        "filterset": filterset,
+        "fields": [filterset.form[name] for name in names],
+        "active_filters": active_filters(filterset, request),
+    }

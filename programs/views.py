@@ -651,15 +651,10 @@ def action_list(request):
     caption = ngettext("%(count)s actie", "%(count)s acties", len(actions)) % {
         "count": len(actions)
     }
-    context = {
-        "filterset": filterset,
-        "fields": [filterset.form[name] for name in ACTION_FORM_FIELDS],
-        "active_filters": filters.active_filters(filterset, request),
-    }
     return render_with_tables(
         request,
         "programs/action_list.html",
-        context,
+        filters.filter_form(filterset, request, ACTION_FORM_FIELDS),
         [action_table(actions, user, caption=caption)],
         filename="acties",
         status=200 if valid else 400,
