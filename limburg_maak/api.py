@@ -123,7 +123,8 @@ def problem_exception_handler(exc, context):
     return response
 
 
-def _api_problem(request, status, title, detail):
+def api_problem(request, status, title, detail):
+    """A problem+json response for plain Django views under /api/ (outside DRF)."""
     body = problem(request, status, title, detail)
     response = JsonResponse(body, status=status, content_type=PROBLEM_JSON)
     # Also when a middleware above ApiVersionMiddleware refused the request (an unknown host).
@@ -135,14 +136,14 @@ def bad_request(request, exception=None):
     """Django's own 400 (an unknown host, a malformed request): problem+json under /api/."""
     if not request.path.startswith("/api/"):
         return django_bad_request(request, exception)
-    return _api_problem(request, 400, "Ongeldig verzoek", "Dit verzoek kan niet worden gelezen.")
+    return api_problem(request, 400, "Ongeldig verzoek", "Dit verzoek kan niet worden gelezen.")
 
 
 def permission_denied(request, exception=None):
     """Django's own 403: problem+json under /api/."""
     if not request.path.startswith("/api/"):
         return django_permission_denied(request, exception)
-    return _api_problem(request, 403, "Geen toegang", "U mag dit niet.")
+    return api_problem(request, 403, "Geen toegang", "U mag dit niet.")
 
 
 def not_found(request, exception=None):
@@ -150,7 +151,7 @@ def not_found(request, exception=None):
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
     detail = "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep."
-    return _api_problem(request, 404, "Niet gevonden", detail)
+    return api_problem(request, 404, "Niet gevonden", detail)
 
 
 def server_error(request):
@@ -158,7 +159,7 @@ def server_error(request):
     if not request.path.startswith("/api/"):
         return django_server_error(request)
     detail = "Er ging iets mis aan onze kant; de fout is gelogd."
-    return _api_problem(request, 500, "Interne fout", detail)
+    return api_problem(request, 500, "Interne fout", detail)
 
 
 class ApiVersionMiddleware:

@@ -1,9 +1,16 @@
+import threading
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from limburg_maak.api import api_problem
 from programs.models import can_read_concepts
+
+# What a refused client is told to wait before trying again.
+RETRY_AFTER_SECONDS = 5
 
 
 def client_ip(request):
@@ -54,3 +61,40 @@ class PagesLocaleMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
             return
         super().process_request(request)
+
+
+class LoadSheddingMiddleware:
+    """Refuse work the process cannot start soon with a quick 503, instead of queueing it.
+
+    At most `MAX_CONCURRENT_REQUESTS` requests run at once in a process; a request waits up to
+    `REQUEST_QUEUE_SECONDS` for a slot and is otherwise answered `503` with `Retry-After`. That
+    keeps the latency of the requests that are served bounded under overload, and bounds the
+    database connections in use (a flood could otherwise exhaust the server's connections and
+    turn into 500s). It sits before everything that touches the database or the session, so a
+    refusal costs next to nothing. Static files (WhiteNoise, above it) are not counted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.slots = threading.BoundedSemaphore(settings.MAX_CONCURRENT_REQUESTS)
+        self.queue_seconds = settings.REQUEST_QUEUE_SECONDS
+
+    def __call__(self, request):
+        if not self.slots.acquire(timeout=self.queue_seconds):
+            return overloaded(request)
+        try:
+            return self.get_response(request)
+        finally:
+            self.slots.release()
+
+
+def overloaded(request):
+    """The 503 of `LoadSheddingMiddleware`: problem+json under /api/, a short page elsewhere."""
+    if request.path.startswith("/api/"):
+        detail = "De server is op dit moment te druk. Probeer het over enkele seconden opnieuw."
+        response = api_problem(request, 503, "Dienst tijdelijk niet beschikbaar", detail)
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response

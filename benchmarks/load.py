@@ -1,0 +1,191 @@
+"""Load from loopback: gunicorn with the production settings, driven by wrk.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/limburg_bench \\
+        .venv/bin/python benchmarks/load.py [--duration 20] [--connections N]
+
+Starts gunicorn with `gunicorn.conf.py` (the documented production configuration) on a free
+port, with `DEBUG` off, Redis as the cache when it answers on 127.0.0.1:6379, and API
+throttling raised: wrk is one address standing for many clients, and per-client throttling is
+tested elsewhere. Then, for an API list, an API detail and the dashboard, it runs wrk for
+`--duration` seconds at the load the server is sized for (`--connections`, by default workers x
+MAX_CONCURRENT_REQUESTS) and at twice that load, and prints requests per second, p50/p99
+latency and the responses per status. At the sized load every answer should be a 200; at
+twice the load the excess should be refused with 503 (or 429), never a 500 or a dropped
+connection. Needs wrk (`apt-get install wrk`) and the page styles built (`make assets`).
+"""
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = Path(__file__).resolve().parent / "statuses.lua"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+REDIS = ("127.0.0.1", 6379)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def redis_answers():
+    try:
+        with socket.create_connection(REDIS, timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def server_environment():
+    environment = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "API_RATE_ANONYMOUS": "100000000/minute",
+    }
+    if redis_answers():
+        environment["REDIS_URL"] = f"redis://{REDIS[0]}:{REDIS[1]}/1"
+    return environment
+
+
+def start_server(environment, port):
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [GUNICORN, "limburg_maak.wsgi", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        # Every refusal is logged as a 503 by django.request; the figures below count them.
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=5):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 seconds")
+
+
+def server_sizes(environment):
+    """Workers (gunicorn.conf.py) and requests at once per worker (the settings)."""
+    script = (
+        "import django, multiprocessing, runpy; django.setup(); "
+        "from django.conf import settings; "
+        "print(runpy.run_path('gunicorn.conf.py')['workers'], settings.MAX_CONCURRENT_REQUESTS)"
+    )
+    output = subprocess.run(
+        [PYTHON, "-c", script],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "limburg_maak.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    workers, slots = output.split()
+    return int(workers), int(slots)
+
+
+def read_json(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def targets(base):
+    """An API list, the detail of a record on it, and the dashboard."""
+    first = read_json(f"{base}/api/v1/budget-lines")["results"][0]
+    return {
+        "API list (budget-lines)": f"{base}/api/v1/budget-lines",
+        "API detail (budget line)": f"{base}/api/v1/budget-lines/{first['id']}",
+        "dashboard": f"{base}/",
+    }
+
+
+def wrk(url, connections, duration):
+    """Run wrk and return its JSON summary (see statuses.lua)."""
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
+    output = subprocess.run(
+        [*command, "-s", str(LUA), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def verdict(summary, overloaded):
+    statuses = {int(status): count for status, count in summary["statuses"].items()}
+    dropped = summary["socket_errors"] + summary["timeouts"]
+    if not overloaded:
+        return "ok" if set(statuses) == {200} and not dropped else "ERRORS"
+    refused = {status for status in statuses if status != 200}
+    return "ok" if refused <= {429, 503} and not dropped else "ERRORS"
+
+
+def report(name, connections, summary, overloaded):
+    statuses = ", ".join(f"{status}: {count}" for status, count in summary["statuses"].items())
+    print(
+        f"{name:<26} {connections:>5} {summary['requests'] / summary['seconds']:>8.1f} "
+        f"{summary['p50_ms']:>8.1f} {summary['p99_ms']:>8.1f} "
+        f"{summary['socket_errors'] + summary['timeouts']:>7}  {statuses:<28} "
+        f"{verdict(summary, overloaded)}",
+        flush=True,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds per run (20)")
+    parser.add_argument("--connections", type=int, help="the sized load (workers x slots)")
+    arguments = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database to load.")
+
+    environment = server_environment()
+    port = free_port()
+    server = start_server(environment, port)
+    try:
+        workers, slots = server_sizes(environment)
+        connections = arguments.connections or workers * slots
+        print(
+            f"gunicorn: {workers} workers, {slots} requests at once each; "
+            f"cache: {'Redis' if 'REDIS_URL' in environment else 'local memory'}; "
+            f"{os.cpu_count()} CPUs; {arguments.duration} s per run\n"
+        )
+        print(
+            f"{'target':<26} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+            f"{'dropped':>7}  {'responses':<28} verdict"
+        )
+        for name, url in targets(f"http://127.0.0.1:{port}").items():
+            for load, overloaded in ((connections, False), (2 * connections, True)):
+                report(name, load, wrk(url, load, arguments.duration), overloaded)
+    finally:
+        server.terminate()
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""Latency and queries per request at scale, next to the raw-SQL floor.
+
+Run it on PostgreSQL loaded with `manage.py generate_scale_data --scale 1` (see the README):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/limburg_bench \\
+        .venv/bin/python benchmarks/measure.py [--repeat 30] [--only api]
+
+Every case is a real request through Django's test client in this process, with production
+settings (`DEBUG` off). For each it prints p50 and p95 latency, the queries the request ran,
+and the floor: the same SQL statements run again on the raw psycopg connection with their rows
+fetched and encoded to JSON in this process, which is what the database and a minimal encoder
+need for the same rows. `ratio` is p95 over the floor's p95. The last column says whether the
+issue's target for that kind of request is met; figures are printed, never asserted.
+
+The script creates a superuser `benchmark` (without a usable password) for the admin cases.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# Production settings, for an in-process client on one address: no TLS redirect, and API
+# throttling out of the way (the script is one client standing for many).
+PRODUCTION_ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "limburg_maak.settings",
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "API_RATE_ANONYMOUS": "1000000/minute",
+    "API_RATE_USER": "1000000/minute",
+    "API_RATE_TOKEN": "1000000/minute",
+}
+# Targets of issue #7, per kind of case: (p95 limit in ms, p95 limit as a multiple of the floor).
+TARGETS = {
+    "api list": (None, 3),
+    "api detail": (50, None),
+    "api totals": (300, None),
+    "page": (300, None),
+    "admin": (1000, None),
+}
+
+
+@dataclass
+class Case:
+    kind: str
+    name: str
+    url: str
+    staff: bool = False
+
+
+@dataclass
+class Result:
+    case: Case
+    queries: int
+    times: list
+    floor_times: list
+
+    @property
+    def p50(self):
+        return percentile(self.times, 50)
+
+    @property
+    def p95(self):
+        return percentile(self.times, 95)
+
+    @property
+    def floor_p95(self):
+        return percentile(self.floor_times, 95)
+
+    @property
+    def ratio(self):
+        return self.p95 / self.floor_p95 if self.floor_p95 else None
+
+    @property
+    def target_met(self):
+        limit_ms, limit_ratio = TARGETS[self.case.kind]
+        if limit_ms is not None and self.p95 * 1000 > limit_ms:
+            return False
+        return not (limit_ratio is not None and self.ratio and self.ratio > limit_ratio)
+
+
+def percentile(values, pct):
+    """The `pct`th percentile (inclusive method), in the values' own unit."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[pct - 1]
+
+
+def samples():
+    """Published records in the middle of each table, to look up by their public id."""
+    from budgets.models import BudgetLine, Subsidy
+    from programs.models import Action, Commitment, Document, Organisation, Program, Theme
+
+    def middle(queryset):
+        queryset = queryset.published().order_by("pk")
+        return queryset[queryset.count() // 2]
+
+    return {
+        "budget_line": middle(BudgetLine.objects.select_related("document")),
+        "subsidy": middle(Subsidy.objects),
+        "commitment": middle(Commitment.objects),
+        "program": middle(Program.objects.filter(themes__isnull=False)),
+        "organisation": middle(Organisation.objects),
+        "document": middle(Document.objects.filter(budget_lines__isnull=False).distinct()),
+        "theme": middle(Theme.objects),
+        "action": Action.objects.published().order_by("pk").first(),
+        "pages": {
+            "budget-lines": BudgetLine.objects.published().count() // 20,
+            "subsidies": Subsidy.objects.published().count() // 20,
+            "commitments": Commitment.objects.published().count() // 20,
+            "programs": Program.objects.published().count() // 20,
+            "organisations": Organisation.objects.published().count() // 20,
+        },
+    }
+
+
+def cases(sample):
+    """What the issue asks to measure: API lists (first, deep, filtered, ordered, searched
+    page) and details, the overview and totals, the public pages and admin changelists."""
+    from django.conf import settings
+
+    api = "/api/v1"
+    theme = sample["theme"].slug
+    lists = {
+        "budget-lines": ("contributionKind=pm", "ordering=-amount", "search=innovatie"),
+        "subsidies": ("status=granted", "ordering=-grantedAmount", "search=innovatie"),
+        "commitments": ("status=openstaand", "ordering=deadline", "search=innovatie"),
+        "programs": (f"theme={theme}", "ordering=name", "search=innovatie"),
+        "organisations": ("kind=company", "ordering=name", "search=limburg"),
+    }
+    found = []
+    for endpoint, (filtered, ordered, searched) in lists.items():
+        deep = max(1, sample["pages"][endpoint] // 2)
+        found += [
+            Case("api list", f"{endpoint} first page", f"{api}/{endpoint}"),
+            Case("api list", f"{endpoint} page {deep}", f"{api}/{endpoint}?page={deep}"),
+            Case("api list", f"{endpoint} {filtered}", f"{api}/{endpoint}?{filtered}"),
+            Case("api list", f"{endpoint} {ordered}", f"{api}/{endpoint}?{ordered}"),
+            Case("api list", f"{endpoint} {searched}", f"{api}/{endpoint}?{searched}"),
+        ]
+    found += [
+        Case("api list", f"{endpoint} first page", f"{api}/{endpoint}")
+        for endpoint in ("documents", "themes", "actions", "indicators")
+    ]
+    details = {
+        "budget-lines": sample["budget_line"].public_id,
+        "subsidies": sample["subsidy"].slug,
+        "commitments": sample["commitment"].public_id,
+        "programs": sample["program"].slug,
+        "organisations": sample["organisation"].slug,
+        "documents": sample["document"].slug,
+        "themes": theme,
+    }
+    if sample["action"]:
+        details["actions"] = sample["action"].slug
+    found += [
+        Case("api detail", f"{endpoint} detail", f"{api}/{endpoint}/{public_id}")
+        for endpoint, public_id in details.items()
+    ]
+    document = sample["document"].slug
+    found += [
+        Case("api detail", "document overview", f"{api}/documents/{document}/overview"),
+        Case("api totals", "budget-lines totals", f"{api}/budget-lines/totals"),
+        Case("api totals", "totals per theme", f"{api}/budget-lines/totals?theme={theme}"),
+        Case("page", "dashboard", "/"),
+        Case("page", "dashboard, theme", f"/?theme={theme}"),
+        Case("page", "dashboard, period", "/?periodFrom=2018&periodUntil=2020"),
+        Case("page", "register", "/toezeggingen"),
+        Case("page", "register, open", "/toezeggingen?status=openstaand"),
+        Case("page", "rappellijst", "/toezeggingen/rappellijst"),
+        Case("page", "programs", "/programmas"),
+        Case("page", "program", f"/programmas/{sample['program'].slug}"),
+        Case("page", "document", f"/documenten/{document}"),
+        Case("page", "search", "/zoeken?q=innovatie"),
+        Case("page", "theme", f"/themas/{theme}"),
+    ]
+    admin = f"/{settings.ADMIN_URL.rstrip('/')}"
+    found += [
+        Case("admin", "budget lines", f"{admin}/budgets/budgetline/", staff=True),
+        Case(
+            "admin",
+            "budget lines, pm",
+            f"{admin}/budgets/budgetline/?contribution_kind__exact=pm",
+            staff=True,
+        ),
+        Case("admin", "budget lines, search", f"{admin}/budgets/budgetline/?q=innovatie", True),
+        Case("admin", "subsidies", f"{admin}/budgets/subsidy/", staff=True),
+        Case("admin", "commitments", f"{admin}/programs/commitment/", staff=True),
+        Case(
+            "admin",
+            "commitments, open",
+            f"{admin}/programs/commitment/?status__exact=openstaand",
+            staff=True,
+        ),
+        Case("admin", "programs", f"{admin}/programs/program/", staff=True),
+        Case("admin", "organisations", f"{admin}/programs/organisation/", staff=True),
+    ]
+    return found
+
+
+def clients():
+    """An anonymous client and one logged in as the `benchmark` superuser."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _created = get_user_model().objects.get_or_create(
+        username="benchmark",
+        defaults={"is_staff": True, "is_superuser": True, "password": "!benchmark"},
+    )
+    staff = Client()
+    staff.force_login(user)
+    return {False: Client(), True: staff}
+
+
+def fetch(client, case):
+    response = client.get(case.url)
+    if response.status_code != 200:
+        raise SystemExit(f"{case.url} answered {response.status_code}: {response.content[:300]}")
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    return response
+
+
+def floor(statements):
+    """The statements run on the raw DB-API connection, rows fetched and encoded to JSON."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    started = time.perf_counter()
+    for sql in statements:
+        cursor.execute(sql)
+        json.dumps(cursor.fetchall(), default=str)
+    return time.perf_counter() - started
+
+
+def measure(case, client, repeat):
+    """Time `repeat` requests of `case` and its floor, after one warm-up request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fetch(client, case)
+    with CaptureQueriesContext(connection) as captured:
+        fetch(client, case)
+    # Read now: every request starts by clearing the connection's query log.
+    queries = [query["sql"] for query in captured.captured_queries]
+    statements = [sql for sql in queries if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    times, floor_times = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fetch(client, case)
+        times.append(time.perf_counter() - started)
+        floor_times.append(floor(statements))
+    return Result(case, len(queries), times, floor_times)
+
+
+def report(results, out):
+    """One line per case: queries, latency, floor, ratio, target."""
+    header = (
+        f"{'kind':<11} {'case':<42} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'floor p95':>9} {'ratio':>6}  target"
+    )
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    for result in results:
+        ratio = f"{result.ratio:.1f}" if result.ratio else "-"
+        print(
+            f"{result.case.kind:<11} {result.case.name[:42]:<42} {result.queries:>7} "
+            f"{result.p50 * 1000:>8.1f} {result.p95 * 1000:>8.1f} "
+            f"{result.floor_p95 * 1000:>9.1f} {ratio:>6}  "
+            f"{'met' if result.target_met else 'MISSED'}",
+            file=out,
+        )
+    missed = [result.case.name for result in results if not result.target_met]
+    print(f"\n{len(results) - len(missed)} of {len(results)} cases meet their target.", file=out)
+
+
+def run(repeat=30, only=None, out=sys.stdout):
+    """Measure every case (or those whose kind starts with `only`) and print the report."""
+    from django.db import connection
+
+    sample = samples()
+    by_staff = clients()
+    print(
+        f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case, "
+        f"{os.cpu_count()} CPUs\n",
+        file=out,
+    )
+    results = [
+        measure(case, by_staff[case.staff], repeat)
+        for case in cases(sample)
+        if only is None or case.kind.startswith(only)
+    ]
+    report(results, out)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="requests per case (30)")
+    parser.add_argument("--only", help="only cases of this kind: api, page or admin")
+    arguments = parser.parse_args()
+    os.environ.update(PRODUCTION_ENVIRONMENT)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Static file URLs without a collected manifest (`collectstatic` is a deployment step).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    run(arguments.repeat, arguments.only)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The benchmark script runs to completion at a small scale; its figures are not asserted."""
+
+import io
+
+from django.core.management import call_command
+
+from benchmarks import measure
+
+
+def test_the_benchmark_script_measures_every_kind_of_request_at_a_small_scale(memo):
+    call_command("generate_scale_data", scale=0.002, seed=1, verbosity=0)
+    out = io.StringIO()
+
+    results = measure.run(repeat=2, out=out)
+
+    assert {result.case.kind for result in results} == set(measure.TARGETS)
+    for result in results:
+        assert result.queries > 0, result.case.url
+        assert len(result.times) == len(result.floor_times) == 2
+    report = out.getvalue()
+    assert "cases meet their target" in report
+    assert "budget-lines first page" in report
+    assert "dashboard" in report
+
+
+def test_percentiles_come_from_the_measured_values():
+    values = [0.010, 0.020, 0.030, 0.040, 0.100]
+
+    assert measure.percentile(values, 50) == 0.030
+    assert measure.percentile(values, 95) > 0.040
+    assert measure.percentile([0.5], 95) == 0.5
