@@ -1,15 +1,20 @@
 """Shared API plumbing: pagination, problem+json errors and the API-Version header."""
 
+import json
+
 from django.conf import settings
+from django.db import connections
 from django.http import JsonResponse
 from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import permission_denied as django_permission_denied
 from django.views.defaults import server_error as django_server_error
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageLink, PageNumberPagination
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
 PROBLEM_JSON = "application/problem+json"
@@ -18,11 +23,93 @@ JSON_FORMATS = ("json", "api")
 
 
 class Pagination(PageNumberPagination):
-    """`page` and `pageSize` (at most 100); a malformed value is a 400, not a silent default."""
+    """`page` and `pageSize` (at most 100); a malformed value is a 400, not a silent default.
+
+    A page never counts the whole list: it reads one record more than it shows to know whether
+    a next page exists, counts exactly up to `exact_count_limit` records, and beyond that gives
+    PostgreSQL's estimate (`countIsExact: false`), so that the cost of a page does not grow with
+    the table.
+    """
 
     page_size = 20
     page_size_query_param = "pageSize"
     max_page_size = 100
+    exact_count_limit = 10_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        self.number = self.get_page_number(request, None)
+        offset = (self.number - 1) * size
+        rows = list(queryset[offset : offset + size + 1])
+        self.has_next = len(rows) > size
+        del rows[size:]
+        if not rows and self.number > 1:
+            raise NotFound(self.invalid_page_message)
+        self.count, self.count_is_exact = self.count_of(queryset, offset + len(rows))
+        self.display_page_controls = self.has_next or self.number > 1
+        return rows
+
+    def count_of(self, queryset, seen):
+        """(count, exact) of the list whose pages up to this one hold `seen` records."""
+        if not self.has_next:
+            return seen, True
+        if seen < self.exact_count_limit:
+            bounded = queryset.order_by()[: self.exact_count_limit + 1].count()
+            if bounded <= self.exact_count_limit:
+                return bounded, True
+        at_least = max(seen, self.exact_count_limit) + 1
+        return max(estimated_count(queryset) or 0, at_least), False
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "count_is_exact": self.count_is_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["count", "count_is_exact", "next", "previous", "results"]
+        response["properties"]["count"]["description"] = (
+            f"Het aantal records van de lijst: exact tot {self.exact_count_limit}, daarboven "
+            "een schatting (zie `countIsExact`), nooit minder dan de records tot en met deze "
+            "pagina plus één. Blader met `next`, niet met dit aantal."
+        )
+        response["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": "`false` als `count` een schatting is.",
+            "example": True,
+        }
+        return response
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        return self.page_link(self.number + 1)
+
+    def get_previous_link(self):
+        if self.number == 1:
+            return None
+        return self.page_link(self.number - 1)
+
+    def page_link(self, number):
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_html_context(self):
+        # Without an exact count the browsable API steps back and forth from this page only.
+        return {
+            "previous_url": self.get_previous_link(),
+            "next_url": self.get_next_link(),
+            "page_links": [PageLink(self.page_link(self.number), self.number, True, False)],
+        }
 
     def get_page_number(self, request, paginator):
         return self._positive_int(request, self.page_query_param, default=1)
@@ -58,6 +145,14 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+def estimated_count(queryset):
+    """PostgreSQL's planner estimate of the rows of `queryset` (no rows read); None elsewhere."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"]
 
 
 def camel(name):

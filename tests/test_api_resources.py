@@ -122,8 +122,9 @@ def test_list_answers_with_version_header_and_page_envelope(memo, api, endpoint)
     assert response.status_code == 200
     assert response["API-Version"] == settings.API_VERSION
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "countIsExact", "next", "previous", "results"}
     assert body["count"] > 0
+    assert body["countIsExact"] is True
     assert body["results"]
 
 

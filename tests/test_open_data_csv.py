@@ -5,14 +5,11 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from limburg_maak.api import PROBLEM_JSON
 from programs.models import Program, PublicationStatus
 
 from . import factories
-from .test_api_query_counts import RESOURCES
 from .test_api_resources import LIST_ENDPOINTS
 
 API = "/api/v1"
@@ -153,26 +150,6 @@ def test_csv_refuses_a_malformed_page_as_json_does(db, api, params):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["invalidParams"][0]["name"] == next(iter(params))
-
-
-@pytest.fixture(params=["anonymous", "staff"])
-def reader(request, api, staff_api):
-    return {"anonymous": api, "staff": staff_api}[request.param]
-
-
-@pytest.mark.parametrize("endpoint", RESOURCES)
-def test_a_csv_of_fifty_records_costs_no_more_queries_than_one(
-    db, reader, endpoint, django_assert_max_num_queries
-):
-    make, filters, _public_id = RESOURCES[endpoint]
-    make()
-    with CaptureQueriesContext(connection) as one_record:
-        assert len(get_csv(reader, endpoint, filters)) == 1
-    for _ in range(49):
-        make()
-
-    with django_assert_max_num_queries(len(one_record.captured_queries)):
-        assert len(get_csv(reader, endpoint, filters)) == 50
 
 
 def test_concept_records_are_in_the_csv_only_for_those_who_read_concepts(memo, api, staff_api):

@@ -1,0 +1,131 @@
+"""API lists page without counting the whole list: `count` is exact up to
+`Pagination.exact_count_limit` and estimated beyond it (`countIsExact`), `next` comes from one
+record read past the page, and a page past the end is a 404 problem."""
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from limburg_maak.api import PROBLEM_JSON, Pagination
+
+from . import factories
+
+THEMES = "/api/v1/themes"
+
+
+@pytest.fixture
+def themes(db):
+    return factories.ThemeFactory.create_batch(12)
+
+
+def get(api, query):
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(THEMES, query)
+    assert response.status_code == 200
+    counts = [entry["sql"] for entry in captured if "COUNT(" in entry["sql"].upper()]
+    return response.json(), counts
+
+
+def query_of(url):
+    """`http://testserver/api/v1/themes?pageSize=5&page=2` -> {"pageSize": "5", "page": "2"}."""
+    parts = urlsplit(url)
+    assert parts.path == THEMES
+    return {key: value for key, [value] in parse_qs(parts.query).items()}
+
+
+def test_a_page_that_holds_the_end_of_the_list_is_counted_without_a_count_query(themes, api):
+    body, counts = get(api, {"pageSize": 20})
+
+    assert (body["count"], body["countIsExact"], len(body["results"])) == (12, True, 12)
+    assert body["next"] is None
+    assert counts == []
+
+
+def test_the_last_page_knows_the_exact_count_without_a_count_query(themes, api):
+    body, counts = get(api, {"pageSize": 5, "page": 3})
+
+    assert (body["count"], body["countIsExact"], len(body["results"])) == (12, True, 2)
+    assert body["next"] is None
+    assert query_of(body["previous"]) == {"pageSize": "5", "page": "2"}
+    assert counts == []
+
+
+def test_a_page_with_more_after_it_counts_at_most_the_limit_and_one(themes, api):
+    body, counts = get(api, {"pageSize": 5})
+
+    assert (body["count"], body["countIsExact"], len(body["results"])) == (12, True, 5)
+    assert query_of(body["next"]) == {"pageSize": "5", "page": "2"}
+    assert body["previous"] is None
+    [count] = counts
+    assert f"LIMIT {Pagination.exact_count_limit + 1}" in count
+
+
+def test_the_second_page_links_back_to_the_first_without_a_page_number(themes, api):
+    body, _counts = get(api, {"pageSize": 5, "page": 2})
+
+    assert query_of(body["previous"]) == {"pageSize": "5"}
+    assert query_of(body["next"]) == {"pageSize": "5", "page": "3"}
+
+
+def test_a_list_longer_than_the_limit_has_a_count_that_is_not_exact(themes, api, monkeypatch):
+    monkeypatch.setattr(Pagination, "exact_count_limit", 5)
+
+    body, counts = get(api, {"pageSize": 2})
+
+    assert body["countIsExact"] is False
+    # PostgreSQL's estimate, or elsewhere the bound; never less than the records known.
+    assert body["count"] >= 6
+    assert len(counts) == 1
+    assert query_of(body["next"]) == {"pageSize": "2", "page": "2"}
+
+
+def test_a_page_beyond_the_limit_runs_no_count(themes, api, monkeypatch):
+    monkeypatch.setattr(Pagination, "exact_count_limit", 5)
+
+    body, counts = get(api, {"pageSize": 2, "page": 4})
+
+    assert counts == []
+    assert body["countIsExact"] is False
+    assert body["count"] >= 9
+    assert [theme["slug"] for theme in body["results"]] == [
+        theme["slug"] for theme in get(api, {"pageSize": 12})[0]["results"][6:8]
+    ]
+
+
+def test_an_empty_list_has_one_empty_page(db, api):
+    body, _counts = get(api, {})
+
+    assert (body["count"], body["countIsExact"], body["results"]) == (0, True, [])
+    assert api.get(THEMES, {"page": 2}).status_code == 404
+
+
+def test_a_page_past_the_end_is_a_not_found_problem(themes, api):
+    response = api.get(THEMES, {"pageSize": 5, "page": 4})
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM_JSON
+    assert response.json()["detail"] == "Ongeldige pagina."
+
+
+def test_the_openapi_document_says_whether_the_count_is_exact(db, api):
+    document = api.get("/api/v1/openapi.json").json()
+    page = document["components"]["schemas"]["PaginatedThemeList"]
+
+    assert page["properties"]["countIsExact"]["type"] == "boolean"
+    assert {"count", "countIsExact", "next", "previous", "results"} <= set(page["required"])
+
+
+def test_the_browsable_api_steps_to_the_next_page(themes, client):
+    response = client.get(THEMES, {"pageSize": 5, "page": 2, "format": "api"})
+
+    assert response.status_code == 200
+    pagination = response.text[response.text.index('<ul class="pagination">') :]
+    links = re.findall(r'href="([^"]+)" aria-label="(Previous|Next)"', pagination)
+    assert {label: query_of(html.unescape(url)) for url, label in links} == {
+        "Previous": {"format": "api", "pageSize": "5"},
+        "Next": {"format": "api", "pageSize": "5", "page": "3"},
+    }
