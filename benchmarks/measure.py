@@ -260,44 +260,42 @@ def measure(case, client, repeat):
     return Result(case, len(queries), times, floor_times)
 
 
-def report(results, out):
+HEADER = (
+    f"{'kind':<11} {'case':<42} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
+    f"{'floor p95':>9} {'ratio':>6}  target"
+)
+
+
+def report_line(result):
     """One line per case: queries, latency, floor, ratio, target."""
-    header = (
-        f"{'kind':<11} {'case':<42} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'floor p95':>9} {'ratio':>6}  target"
+    ratio = f"{result.ratio:.1f}" if result.ratio else "-"
+    return (
+        f"{result.case.kind:<11} {result.case.name[:42]:<42} {result.queries:>7} "
+        f"{result.p50 * 1000:>8.1f} {result.p95 * 1000:>8.1f} "
+        f"{result.floor_p95 * 1000:>9.1f} {ratio:>6}  "
+        f"{'met' if result.target_met else 'MISSED'}"
     )
-    print(header, file=out)
-    print("-" * len(header), file=out)
-    for result in results:
-        ratio = f"{result.ratio:.1f}" if result.ratio else "-"
-        print(
-            f"{result.case.kind:<11} {result.case.name[:42]:<42} {result.queries:>7} "
-            f"{result.p50 * 1000:>8.1f} {result.p95 * 1000:>8.1f} "
-            f"{result.floor_p95 * 1000:>9.1f} {ratio:>6}  "
-            f"{'met' if result.target_met else 'MISSED'}",
-            file=out,
-        )
-    missed = [result.case.name for result in results if not result.target_met]
-    print(f"\n{len(results) - len(missed)} of {len(results)} cases meet their target.", file=out)
 
 
 def run(repeat=30, only=None, out=sys.stdout):
-    """Measure every case (or those whose kind starts with `only`) and print the report."""
+    """Measure every case (or those whose kind starts with `only`), printing each as it ends."""
     from django.db import connection
 
     sample = samples()
     by_staff = clients()
     print(
         f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case, "
-        f"{os.cpu_count()} CPUs\n",
+        f"{os.cpu_count()} CPUs\n\n{HEADER}\n{'-' * len(HEADER)}",
         file=out,
+        flush=True,
     )
-    results = [
-        measure(case, by_staff[case.staff], repeat)
-        for case in cases(sample)
-        if only is None or case.kind.startswith(only)
-    ]
-    report(results, out)
+    results = []
+    for case in cases(sample):
+        if only is None or case.kind.startswith(only):
+            results.append(measure(case, by_staff[case.staff], repeat))
+            print(report_line(results[-1]), file=out, flush=True)
+    met = sum(result.target_met for result in results)
+    print(f"\n{met} of {len(results)} cases meet their target.", file=out)
     return results
 
 
