@@ -141,9 +141,10 @@ class BudgetLine(Publishable):
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["document", "position"]
-        # The default order is served by `unique_annex_position`; these serve the API's other
-        # orderings (`amount`, `description`), so a first page sorts no 360.000 rows.
+        # The default order is served by the document's order and `unique_annex_position`;
+        # these serve the API's other orderings, so a first page sorts no 360.000 rows.
         indexes = [
+            models.Index(fields=["position"], name="budgetline_position"),
             models.Index(fields=["amount"], name="budgetline_amount"),
             models.Index(fields=["label"], name="budgetline_label"),
         ]

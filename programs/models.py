@@ -356,6 +356,9 @@ class Organisation(Publishable, Cited):
             # The default order of `/organisaties`, the API and the admin. Not partial on the
             # published ones: nine in ten are, so the public list walks it and skips concepts.
             models.Index(fields=["name"], name="organisation_name"),
+            # The `place` filter (sixty places at scale 1) in that order, and the API's `place`
+            # ordering.
+            models.Index(fields=["place", "name"], name="organisation_place_name"),
         ]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
