@@ -9,6 +9,7 @@ from programs.admin import (
     PublishableAdmin,
     SpreadsheetAdminMixin,
     fuzzy_column,
+    slug_filter,
 )
 from programs.formats import format_money
 from programs.models import Document, Program
@@ -40,7 +41,7 @@ class BudgetLineAdmin(SpreadsheetAdminMixin, PublishableAdmin):
         "publication_status",
     ]
     list_display_links = ["label"]
-    list_filter = ["contribution_kind", "funder", "document"]
+    list_filter = ["contribution_kind", "funder", slug_filter("document", _("document"))]
     search_fields = ["label", "program__name", "note"]
     autocomplete_fields = ["document", "program"]
     list_select_related = ["document", "program"]
@@ -65,7 +66,7 @@ class SubsidyAdmin(SpreadsheetAdminMixin, PublishableAdmin):
         "granted_on_column",
         "publication_status",
     ]
-    list_filter = ["status", "instrument"]
+    list_filter = ["status", slug_filter("instrument", _("regeling"))]
     search_fields = ["slug", "recipient__name", "instrument__name", "description"]
     autocomplete_fields = ["instrument", "recipient", "source"]
     list_select_related = ["instrument", "recipient"]

@@ -264,6 +264,10 @@ class Document(Publishable):
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["-date_date", "title"]
+        indexes = [
+            # The default order: a first page of documents without sorting them all.
+            models.Index(fields=["-date_date", "title"], name="document_date_title"),
+        ]
         verbose_name = _("document")
         verbose_name_plural = _("documenten")
 
@@ -348,6 +352,14 @@ class Organisation(Publishable, Cited):
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
+        indexes = [
+            # The default order of `/organisaties`, the API and the admin. Not partial on the
+            # published ones: nine in ten are, so the public list walks it and skips concepts.
+            models.Index(fields=["name"], name="organisation_name"),
+            # The `place` filter (sixty places at scale 1) in that order, and the API's `place`
+            # ordering.
+            models.Index(fields=["place", "name"], name="organisation_place_name"),
+        ]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
 
@@ -481,6 +493,10 @@ class Program(Publishable, Cited):
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["name"]
+        indexes = [
+            # The default order of the API and the admin (see Organisation's on publication).
+            models.Index(fields=["name"], name="program_name"),
+        ]
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
 
@@ -800,6 +816,13 @@ class Commitment(Publishable, Cited):
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["kind", "number"]
+        indexes = [
+            # The register's order (`by_deadline()`: nulls last, as a btree keeps them), the
+            # `deadline` ordering, and the deadline filters (`dueBefore`, the period).
+            models.Index(fields=["deadline_date", "kind", "number"], name="commitment_deadline"),
+            # The `madeOn` ordering, `madeFrom`/`madeUntil` and the admin's date drill-down.
+            models.Index(fields=["made_on_date"], name="commitment_made_on"),
+        ]
         verbose_name = _("toezegging of motie")
         verbose_name_plural = _("toezeggingen en moties")
         permissions = [("close_commitment", _("Mag toezeggingen en moties afdoen"))]

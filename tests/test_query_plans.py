@@ -1,0 +1,127 @@
+"""The main list queries read their first page from an index, not by sorting the whole table.
+
+PostgreSQL only: the plans are PostgreSQL's. Each test builds its query the way the view does
+(the viewset's `get_queryset` and `filter_queryset`, or the register's QuerySet methods), takes
+the first page and asks `EXPLAIN (FORMAT JSON)` for its plan.
+
+How the plans are made meaningful on a test database:
+
+- The synthetic data set is loaded at scale 0.01 (a few thousand rows, every model) and
+  analysed, so the planner has real statistics rather than those of empty tables.
+- `SET LOCAL enable_sort = off` (for this transaction only): at a few thousand rows reading and
+  sorting a table is cheap enough that the planner may choose it, while at scale 1 it is what
+  the indexes are there to avoid. With sorting priced out, a plan without a Sort node that reads
+  the named index shows that the index delivers the order by itself; without the index the
+  planner has no other way and the plan sorts, so the test fails. (An incremental sort, within
+  groups already in order, is allowed: it sorts a few rows per group, never the table.)
+- The filter test turns sorting back on and `enable_seqscan` off instead: a filter's index must
+  be usable to find the matching rows, whatever their order.
+"""
+
+import json
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIRequestFactory
+
+from budgets.views import BudgetLineViewSet, SubsidyViewSet
+from limburg_maak.api import Pagination
+from programs.filters import CommitmentFilter
+from programs.views import (
+    CommitmentViewSet,
+    DocumentViewSet,
+    OrganisationViewSet,
+    ProgramViewSet,
+    commitments_for,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="query plans are PostgreSQL's (EXPLAIN JSON)"
+    ),
+]
+
+
+@pytest.fixture
+def scale_data(db):
+    call_command("generate_scale_data", scale=0.01, seed=1, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+
+
+def api_list(viewset, **query):
+    """The queryset a viewset's list answers an anonymous `GET ?query` with."""
+    view = viewset(action="list", action_map={"get": "list"}, format_kwarg=None, args=(), kwargs={})
+    request = APIRequestFactory().get("/", query)
+    request.user = AnonymousUser()
+    view.request = view.initialize_request(request)
+    return view.filter_queryset(view.get_queryset())
+
+
+def plan_nodes(queryset):
+    """Every node of the first page's plan."""
+    plan = json.loads(queryset[: Pagination.page_size].explain(format="json"))[0]["Plan"]
+    nodes, todo = [], [plan]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    return nodes
+
+
+def index_names(nodes):
+    return {node["Index Name"] for node in nodes if "Index Name" in node}
+
+
+def assert_first_page_from_index(queryset, index):
+    """The plan reads `index` and sorts nothing whole. An incremental sort (rows already in
+    order by the leading keys, sorted within each group of equal ones) is allowed: the annex
+    order is the document's order, then the row's position in it."""
+    nodes = plan_nodes(queryset)
+    assert index in index_names(nodes)
+    assert not [node for node in nodes if node["Node Type"] == "Sort"], "the plan sorts"
+
+
+@pytest.mark.parametrize(
+    ("viewset", "query", "index"),
+    [
+        (OrganisationViewSet, {}, "organisation_name"),
+        (OrganisationViewSet, {"ordering": "place"}, "organisation_place_name"),
+        (OrganisationViewSet, {"place": "Maastricht"}, "organisation_place_name"),
+        (ProgramViewSet, {}, "program_name"),
+        (DocumentViewSet, {}, "document_date_title"),
+        (CommitmentViewSet, {}, "unique_commitment_number"),
+        (CommitmentViewSet, {"ordering": "deadline"}, "commitment_deadline"),
+        (CommitmentViewSet, {"ordering": "-deadline"}, "commitment_deadline"),
+        (CommitmentViewSet, {"ordering": "madeOn"}, "commitment_made_on"),
+        (BudgetLineViewSet, {}, "document_date_title"),
+        (BudgetLineViewSet, {"ordering": "position"}, "budgetline_position"),
+        (BudgetLineViewSet, {"ordering": "amount"}, "budgetline_amount"),
+        (BudgetLineViewSet, {"ordering": "-description"}, "budgetline_label"),
+        (SubsidyViewSet, {}, "subsidy_granted_on_slug"),
+        (SubsidyViewSet, {"ordering": "-grantedAmount"}, "subsidy_granted_amount"),
+        (SubsidyViewSet, {"ordering": "projectVolume"}, "subsidy_project_volume"),
+    ],
+)
+def test_an_api_list_reads_its_first_page_in_order_from_an_index(scale_data, viewset, query, index):
+    assert_first_page_from_index(api_list(viewset, **query), index)
+
+
+def test_the_commitment_register_reads_its_first_page_by_deadline_from_an_index(scale_data):
+    # As `/toezeggingen` builds it without an ordering: soonest deadline first, none last.
+    register = CommitmentFilter({}, queryset=commitments_for(AnonymousUser())).qs.by_deadline()
+    assert_first_page_from_index(register, "commitment_deadline")
+
+
+def test_the_deadline_and_made_on_filters_use_their_indexes(scale_data):
+    # A range filter: sorting a few matches is fine here, reading the whole table is not.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = on")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    due = api_list(CommitmentViewSet, dueBefore="2017-01-01")
+    made = api_list(CommitmentViewSet, madeFrom="2025-01-01", madeUntil="2025-03-31")
+    assert "commitment_deadline" in index_names(plan_nodes(due))
+    assert "commitment_made_on" in index_names(plan_nodes(made))
