@@ -6,12 +6,13 @@
 Starts gunicorn with `gunicorn.conf.py` (the documented production configuration) on a free
 port, with `DEBUG` off, Redis as the cache when it answers on 127.0.0.1:6379, and API
 throttling raised: wrk is one address standing for many clients, and per-client throttling is
-tested elsewhere. Then, for an API list, an API detail and the dashboard, it runs wrk for
-`--duration` seconds at the load the server is sized for (`--connections`, by default workers x
-MAX_CONCURRENT_REQUESTS) and at twice that load, and prints requests per second, p50/p99
-latency and the responses per status. At the sized load every answer should be a 200; at
-twice the load the excess should be refused with 503 (or 429), never a 500 or a dropped
-connection. Needs wrk (`apt-get install wrk`) and the page styles built (`make assets`).
+tested elsewhere. Then, for an API list, an API detail and the dashboard, it finds the load the
+server carries without a single refusal (connections doubled from 1 in 5-second probes, or
+`--connections`), runs wrk for `--duration` seconds at that load and at twice that load, and
+prints requests per second, p50/p99 latency and the responses per status. At the carried load
+every answer should be a 200; at twice that load the excess should be refused with 503 (or
+429), never a 500 or a dropped connection. Needs wrk (`apt-get install wrk`) and the page
+styles built (`make assets`).
 """
 
 import argparse
@@ -29,6 +30,9 @@ LUA = Path(__file__).resolve().parent / "statuses.lua"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 REDIS = ("127.0.0.1", 6379)
+PROBE_SECONDS = 5
+# Beyond this wrk alone would compete with the server for the machine's cores.
+MOST_CONNECTIONS = 256
 
 
 def free_port():
@@ -133,6 +137,18 @@ def wrk(url, connections, duration):
     return json.loads(output.strip().splitlines()[-1])
 
 
+def sustained_load(url, most):
+    """The most connections (1, 2, 4, ... up to `most`) that a short run serves without a
+    single refusal or error: the load the server carries for this URL."""
+    connections = 1
+    while connections * 2 <= most:
+        summary = wrk(url, connections * 2, PROBE_SECONDS)
+        if set(summary["statuses"]) != {"200"} or summary["socket_errors"] + summary["timeouts"]:
+            break
+        connections *= 2
+    return connections
+
+
 def verdict(summary, overloaded):
     statuses = {int(status): count for status, count in summary["statuses"].items()}
     dropped = summary["socket_errors"] + summary["timeouts"]
@@ -156,7 +172,9 @@ def report(name, connections, summary, overloaded):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per run (20)")
-    parser.add_argument("--connections", type=int, help="the sized load (workers x slots)")
+    parser.add_argument(
+        "--connections", type=int, help="the load to hold (default: found per URL by doubling)"
+    )
     arguments = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database to load.")
@@ -166,7 +184,6 @@ def main():
     server = start_server(environment, port)
     try:
         workers, slots = server_sizes(environment)
-        connections = arguments.connections or workers * slots
         print(
             f"gunicorn: {workers} workers, {slots} requests at once each; "
             f"cache: {'Redis' if 'REDIS_URL' in environment else 'local memory'}; "
@@ -177,6 +194,7 @@ def main():
             f"{'dropped':>7}  {'responses':<28} verdict"
         )
         for name, url in targets(f"http://127.0.0.1:{port}").items():
+            connections = arguments.connections or sustained_load(url, MOST_CONNECTIONS)
             for load, overloaded in ((connections, False), (2 * connections, True)):
                 report(name, load, wrk(url, load, arguments.duration), overloaded)
     finally:
