@@ -420,6 +420,10 @@ def in_tree_order(pairs):
     return ordered
 
 
+#: Programs read per query when a download reads them all.
+CHUNK_SIZE = 500
+
+
 class ProgramTree(Sequence):
     """`programs` (a QuerySet) in tree order; a slice reads only its own programs, so a page
     of the list reads one page of records."""
@@ -442,10 +446,6 @@ class ProgramTree(Sequence):
         # A download reads every program, a few hundred per query.
         for start in range(0, len(self), CHUNK_SIZE):
             yield from self[start : start + CHUNK_SIZE]
-
-
-#: Programs read per query when a download reads them all.
-CHUNK_SIZE = 500
 
 
 # The overview's filters: the dashboard's, and the kind of program.
