@@ -97,6 +97,9 @@ class Cell:
 class Table:
     """A captioned table with headers; the first column heads its row.
 
+    On a page it shows the page `show_page` chose (all rows until then, as in the admin);
+    `download_rows` always reads every row of `rows`, which a page slices with LIMIT/OFFSET.
+
     `footer` is a totals row, one text per column; None widens the cell before it (`["Totaal",
     None, "€ 77,57 mln + 6 × PM"]`), and is an empty cell in a download.
     """
