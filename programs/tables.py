@@ -24,6 +24,8 @@ DOWNLOAD_FORMATS = tuple(CONTENT_TYPES)
 
 #: Rows on one page of a table.
 PER_PAGE = 50
+#: Records read per query while a download reads the whole list.
+DOWNLOAD_CHUNK_SIZE = 500
 #: Pages beyond this are past the end of any list, without asking the database for an offset
 #: that would overflow it.
 MAX_PAGE = 10**7
@@ -215,7 +217,11 @@ class Table:
         """Every row of the list (not only the page shown) as spreadsheet values: numbers where
         a column has them, else the text."""
         rows = []
-        for row in self.rows:
+        records = self.rows
+        if isinstance(records, QuerySet):
+            # Every row of a long list: records (and their prefetches) read a chunk at a time.
+            records = records.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
+        for row in records:
             cells = self._cells(row)
             values = []
             for column, cell in zip(self.columns, cells, strict=True):
