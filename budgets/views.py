@@ -5,6 +5,7 @@ and subsidies) live here because `budgets` may use `programs`, never the reverse
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from operator import attrgetter
 from urllib.parse import urlencode
 
@@ -272,6 +273,8 @@ def home(request):
         dashboard.tables,
         filename="dashboard",
         status=200 if dashboard.is_valid else 400,
+        # Its tables are summaries with a row per program or theme, shown whole.
+        paginate=False,
     )
 
 
@@ -399,21 +402,50 @@ def document_detail(request, slug):
     )
 
 
-def in_tree_order(programs):
-    """Each program followed by its parts (as far as they are in `programs`), depth first."""
-    known = {program.pk for program in programs}
+def in_tree_order(pairs):
+    """Primary keys from (pk, parent_id) pairs, each program followed by its parts (as far as
+    they are among the pairs), depth first."""
+    known = {pk for pk, _parent in pairs}
     parts = defaultdict(list)
-    for program in programs:
-        parts[program.parent_id if program.parent_id in known else None].append(program)
+    for pk, parent in pairs:
+        parts[parent if parent in known else None].append(pk)
     ordered = []
 
     def visit(parent):
-        for program in parts[parent]:
-            ordered.append(program)
-            visit(program.pk)
+        for pk in parts[parent]:
+            ordered.append(pk)
+            visit(pk)
 
     visit(None)
     return ordered
+
+
+#: Programs read per query when a download reads them all.
+CHUNK_SIZE = 500
+
+
+class ProgramTree(Sequence):
+    """`programs` (a QuerySet) in tree order; a slice reads only its own programs, so a page
+    of the list reads one page of records."""
+
+    def __init__(self, programs):
+        self.programs = programs
+        self.keys = in_tree_order(list(programs.values_list("pk", "parent_id")))
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            keys = self.keys[index]
+            found = self.programs.in_bulk(keys)
+            return [found[pk] for pk in keys if pk in found]
+        return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+
+    def __iter__(self):
+        # A download reads every program, a few hundred per query.
+        for start in range(0, len(self), CHUNK_SIZE):
+            yield from self[start : start + CHUNK_SIZE]
 
 
 # The overview's filters: the dashboard's, and the kind of program.
@@ -437,7 +469,7 @@ def program_list(request):
         request=request,
     )
     valid = filterset.is_valid()
-    programs = in_tree_order(list(filterset.qs)) if valid else []
+    programs = ProgramTree(filterset.qs) if valid else []
     caption = ngettext(
         "%(count)s programma of regeling, elk gevolgd door zijn onderdelen",
         "%(count)s programma's en regelingen, elk gevolgd door zijn onderdelen",

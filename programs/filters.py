@@ -364,7 +364,7 @@ class ActiveFilter:
 
 #: Parameters that choose a download of the page's table or a page of it, never a filter; a
 #: page number is dropped with a filter, since that page may no longer exist.
-NOT_FILTERS = ("tabel", "format", "page")
+NOT_FILTERS = ("tabel", "format", "page", "pagina")
 
 
 def active_filters(filterset, request):

@@ -14,7 +14,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import APIException, ValidationError
@@ -475,7 +474,8 @@ def commitment_list(request):
     if valid and not request.GET.get("ordering"):
         commitments = commitments.by_deadline()
     other_filters = request.GET.copy()
-    other_filters.pop("status", None)
+    for parameter in ("status", *filters.NOT_FILTERS):
+        other_filters.pop(parameter, None)
     without_status = filters.CommitmentFilter(
         {key: value for key, value in request.GET.items() if key != "status"},
         queryset=commitments_for(user),
@@ -484,15 +484,10 @@ def commitment_list(request):
     counts = (
         without_status.qs.order_by().values("status").annotate(count=Count("pk")) if valid else []
     )
-    commitments = list(commitments)
-    caption = ngettext(
-        "%(count)s toezegging of motie", "%(count)s toezeggingen en moties", len(commitments)
-    ) % {"count": len(commitments)}
-    table = commitment_table(commitments, user, caption=caption)
+    table = commitment_table(commitments, user, caption=_("Toezeggingen en moties"))
     context = {
         "filterset": filterset,
         "active_filters": filters.active_filters(filterset, request),
-        "commitments": commitments,
         "status_counts": status_counts(counts),
         "query": request.GET.urlencode(),
         # The counts' links replace the status filter and keep the others.
@@ -514,35 +509,31 @@ def status_counts(rows):
     return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
 
 
-def reminder_table(rows, day, user):
-    """The rappellijst: rows of (commitment, its pending settlement proposal or None)."""
+def reminder_table(commitments, day, user):
+    """The rappellijst: commitments with their pending settlement proposal, if any."""
 
-    def holder(row):
-        person = visible_or_none(row[0].made_by, user)
+    def holder(commitment):
+        person = visible_or_none(commitment.made_by, user)
         return person.name if person else ""
 
-    def proposal(row):
-        settlement = row[1]
+    def proposal(commitment):
+        settlement = pending_settlement(commitment)
         if settlement is None:
             return ""
         status = settlement.get_proposed_status_display()
         return f"{date_format(settlement.proposed_on, 'j F Y')}: {status}"
 
     columns = [
-        Column(
-            _("Nummer"),
-            lambda row: commitment_name(row[0]),
-            link=lambda row: row[0].get_absolute_url(),
-        ),
-        Column(_("Onderwerp"), lambda row: row[0].title),
+        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
+        Column(_("Onderwerp"), attrgetter("title")),
         Column(_("Portefeuillehouder"), holder),
-        Column(_("Termijn"), lambda row: row[0].deadline_label()),
-        Column(_("Status"), lambda row: row[0].get_status_display()),
-        Column(_("Termijn verstreken"), lambda row: _("ja") if row[0].is_overdue else _("nee")),
+        Column(_("Termijn"), lambda c: c.deadline_label()),
+        Column(_("Status"), lambda c: c.get_status_display()),
+        Column(_("Termijn verstreken"), lambda c: _("ja") if c.is_overdue else _("nee")),
         Column(_("Afdoeningsvoorstel"), proposal),
     ]
     caption = _("Rappellijst per %(date)s") % {"date": date_format(day, "j F Y")}
-    return Table("rappellijst", caption, columns, rows, empty=_("Niets te rappelleren."))
+    return Table("rappellijst", caption, columns, commitments, empty=_("Niets te rappelleren."))
 
 
 def reminder_list(request):
@@ -555,25 +546,19 @@ def reminder_list(request):
     user = request.user
     form = ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
     if not form.is_valid():
-        context = {"form": form, "rows": []}
+        context = {"form": form}
         return render_with_tables(
             request, "programs/reminder_list.html", context, [], filename="rappellijst", status=400
         )
     day = form.day()
     pending = Settlement.objects.visible_to(user).pending()
     commitments = commitments_for(user).reminder_list(day, pending)
-    rows = [(commitment, pending_settlement(commitment)) for commitment in commitments]
-    context = {
-        "form": form,
-        "day": day,
-        "meeting": form.cleaned_data["vergadering"],
-        "rows": rows,
-    }
+    context = {"form": form, "day": day, "meeting": form.cleaned_data["vergadering"]}
     return render_with_tables(
         request,
         "programs/reminder_list.html",
         context,
-        [reminder_table(rows, day, user)],
+        [reminder_table(commitments, day, user)],
         filename=f"rappellijst-{day.isoformat()}",
         default_table="rappellijst",
     )
@@ -647,15 +632,12 @@ def action_list(request):
             model.objects.visible_to(user).filter(actions__in=visible_actions).distinct()
         )
     valid = filterset.is_valid()
-    actions = list(filterset.qs) if valid else []
-    caption = ngettext("%(count)s actie", "%(count)s acties", len(actions)) % {
-        "count": len(actions)
-    }
+    actions = filterset.qs if valid else Action.objects.none()
     return render_with_tables(
         request,
         "programs/action_list.html",
         filters.filter_form(filterset, request, ACTION_FORM_FIELDS),
-        [action_table(actions, user, caption=caption)],
+        [action_table(actions, user, caption=_("Acties"))],
         filename="acties",
         status=200 if valid else 400,
     )

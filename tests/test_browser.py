@@ -26,6 +26,7 @@ from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from limburg_maak.views import AXE_TAGS
+from programs.tables import PER_PAGE
 
 from .factories import CommitmentFactory
 
@@ -116,6 +117,8 @@ def site(transactional_db, live_server, settings):
     # The memo's three commitments are all fulfilled: an open, overdue one lets the filter
     # narrow the register and puts a row on the reminder list.
     CommitmentFactory(number="5150", title="Reshoring bevorderen", deadline="medio 2015")
+    # More than a page of them: the register shows its page navigation.
+    CommitmentFactory.create_batch(PER_PAGE, title="Nog zonder termijn")
     return live_server.url
 
 

@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from programs.models import Commitment, DeadlineChange, Settlement
+from programs.views import pending_settlement
 
 from .factories import (
     ActionFactory,
@@ -343,7 +344,7 @@ def test_register_page_filters_by_url_and_counts_per_status(client, memo):
     CommitmentFactory(number="77", title="Nog te doen", deadline="2020")
     response = client.get("/toezeggingen?overdue=true")
     assert response.status_code == 200
-    assert [c.number for c in response.context["commitments"]] == ["77"]
+    assert [c.number for c in response.context["tables"]["toezeggingen"].records] == ["77"]
     counts = {value: count for value, _label, count in response.context["status_counts"]}
     assert counts["openstaand"] == 1
     response = client.get("/toezeggingen")
@@ -419,7 +420,8 @@ def test_the_rappellijst_for_a_meeting_holds_exactly_the_right_records(client, r
     for query in (f"vergadering={meeting.slug}", "datum=2026-12-10"):
         response = client.get(f"/toezeggingen/rappellijst?{query}")
         assert response.status_code == 200
-        settlements = {commitment.number: s for commitment, s in response.context["rows"]}
+        shown = response.context["tables"]["rappellijst"].records
+        settlements = {commitment.number: pending_settlement(commitment) for commitment in shown}
         assert set(settlements) == EXPECTED_REMINDERS
         assert settlements["17"].decision == Settlement.Decision.PENDING
         assert settlements["10"] is None

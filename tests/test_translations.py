@@ -348,7 +348,7 @@ def test_the_language_switch_keeps_the_page_and_its_filters(memo):
     content = translated.content.decode()
     assert re.search(r'<html lang="en"[ >]', content)
     assert re.search(r'value="en" lang="en" aria-current="true">English<', content)
-    assert [c.number for c in translated.context["commitments"]] == ["615"]
+    assert [c.number for c in translated.context["tables"]["toezeggingen"].records] == ["615"]
 
 
 @pytest.mark.django_db

@@ -5,9 +5,24 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def download_url(context, table, file_format):
-    """`<path>?<the page's filters>&tabel=<name>&format=<csv|xlsx>`: the table as shown."""
+    """`<path>?<the page's filters>&tabel=<name>&format=<csv|xlsx>`: every row of the table,
+    whatever page of it is shown."""
     request = context["request"]
     query = request.GET.copy()
+    query.pop(table.page_parameter, None)
     query["tabel"] = table.name
     query["format"] = file_format
     return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, table, number):
+    """`<path>?<the page's filters and other tables' pages>&pagina=<number>`; page 1 drops it."""
+    request = context["request"]
+    query = request.GET.copy()
+    for name in ("tabel", "format"):
+        query.pop(name, None)
+    query.pop(table.page_parameter, None)
+    if number > 1:
+        query[table.page_parameter] = number
+    return f"{request.path}?{query.urlencode()}" if query else request.path
