@@ -25,7 +25,9 @@ import heapq
 import json
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db import connection
+from django.db.models import DateTimeField, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from .models import PublicationStatus
 
@@ -205,16 +207,30 @@ def _entries(feed_type, row, previous):
 
 def latest_change_at(feed_types):
     """When public data last changed (the time of the newest entry of `latest_changes`), or
-    None: one query, a UNION of each record type's newest public change."""
-    newest = [
-        _public_rows(feed_type)
-        .order_by()
-        .values(group=Value(1))
-        .annotate(changed_at=Max("history_date"))
-        .values("changed_at")
-        for feed_type in feed_types
-    ]
-    if not newest:
+    None: one query (`newest_public_changes_sql`)."""
+    if not feed_types:
         return None
-    times = newest[0].union(*newest[1:], all=True).values_list("changed_at", flat=True)
-    return max((time for time in times if time is not None), default=None)
+    with connection.cursor() as cursor:
+        cursor.execute(*newest_public_changes_sql(feed_types))
+        times = [_aware(value) for value in cursor.fetchone() if value is not None]
+    return max(times, default=None)
+
+
+def newest_public_changes_sql(feed_types):
+    """SQL and parameters selecting each record type's newest public change, one scalar
+    subquery per type. Each walks its history table backwards along the `history_date` index
+    and stops at the first public row; a `MAX()` would test every history row (seconds at
+    scale)."""
+    parts, params = [], []
+    for feed_type in feed_types:
+        newest = _public_rows(feed_type).order_by("-history_date", "-history_id")
+        sql, query_params = newest.values("history_date")[:1].query.sql_with_params()
+        parts.append(f"({sql})")
+        params.extend(query_params)
+    return f"SELECT {', '.join(parts)}", params
+
+
+def _aware(value):
+    """A raw cursor's timestamp as an aware datetime (SQLite gives naive UTC text)."""
+    value = DateTimeField().to_python(value)
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value

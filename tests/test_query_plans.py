@@ -125,3 +125,27 @@ def test_the_deadline_and_made_on_filters_use_their_indexes(scale_data):
     made = api_list(CommitmentViewSet, madeFrom="2025-01-01", madeUntil="2025-03-31")
     assert "commitment_deadline" in index_names(plan_nodes(due))
     assert "commitment_made_on" in index_names(plan_nodes(made))
+
+
+def test_the_date_of_the_latest_public_change_reads_each_history_index_backwards(scale_data):
+    from budgets.feeds import FEED_TYPES
+    from programs.changes import newest_public_changes_sql
+
+    sql, params = newest_public_changes_sql(FEED_TYPES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    nodes, todo = [], [plan]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+
+    backwards = {
+        node["Index Name"]
+        for node in nodes
+        if node.get("Scan Direction") == "Backward" and "history_date" in node.get("Index Name", "")
+    }
+    assert len(backwards) == len(FEED_TYPES), backwards
+    assert not [node for node in nodes if node["Node Type"] == "Aggregate"]
