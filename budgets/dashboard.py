@@ -9,7 +9,7 @@ the same URL query (`/api/v1/budget-lines/totals?theme=...`, `/api/v1/commitment
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,26 +84,37 @@ class Dashboard:
 
     @cached_property
     def program_count(self):
-        return self.programs.qs.count()
+        return self.programs.qs.order_by().cached("program-count", QuerySet.count)
 
     @cached_property
     def commitment_figures(self):
-        return self.commitments.qs.aggregate(
-            open=Count("pk", filter=Commitment.OPEN),
-            overdue=Count("pk", filter=Q(is_overdue=True)),
-            fulfilled=Count("pk", filter=Q(status=Commitment.Status.FULFILLED)),
-            total=Count("pk"),
+        return self.commitments.qs.order_by().cached(
+            "commitment-figures",
+            lambda commitments: commitments.aggregate(
+                open=Count("pk", filter=Commitment.OPEN),
+                overdue=Count("pk", filter=Q(is_overdue=True)),
+                fulfilled=Count("pk", filter=Q(status=Commitment.Status.FULFILLED)),
+                total=Count("pk"),
+            ),
         )
 
     @cached_property
     def subsidy_figures(self):
-        figures = self.subsidies.qs.granted().aggregate(
-            count=Count("pk"),
-            amount=Sum("granted_amount"),
-            volume=Sum("project_volume"),
-            amount_unknown=Count("pk", filter=Q(granted_amount__isnull=True)),
-            volume_unknown=Count("pk", filter=Q(project_volume__isnull=True)),
+        figures = (
+            self.subsidies.qs.granted()
+            .order_by()
+            .cached(
+                "subsidy-figures",
+                lambda subsidies: subsidies.aggregate(
+                    count=Count("pk"),
+                    amount=Sum("granted_amount"),
+                    volume=Sum("project_volume"),
+                    amount_unknown=Count("pk", filter=Q(granted_amount__isnull=True)),
+                    volume_unknown=Count("pk", filter=Q(project_volume__isnull=True)),
+                ),
+            )
         )
+        figures = dict(figures)
         figures["amount_label"] = money_or_unknown(figures["amount"], figures["amount_unknown"])
         figures["volume_label"] = money_or_unknown(figures["volume"], figures["volume_unknown"])
         return figures
@@ -112,14 +123,21 @@ class Dashboard:
 
     @cached_property
     def per_program(self):
-        totals = self.lines.qs.totals_by("program")
-        return ranked(totals, Program.objects.in_bulk([key for key in totals if key]))
+        def rows(lines):
+            totals = lines.totals_by("program")
+            return ranked(totals, Program.objects.in_bulk([key for key in totals if key]))
+
+        return self.lines.qs.cached("per-program", rows)
 
     @cached_property
     def per_theme(self):
-        totals = self.lines.qs.totals_by("program__themes")
         themes = Theme.objects.visible_to(self.request.user)
-        return ranked(totals, themes.in_bulk([key for key in totals if key]))
+
+        def rows(lines):
+            totals = lines.totals_by("program__themes")
+            return ranked(totals, themes.in_bulk([key for key in totals if key]))
+
+        return self.lines.qs.cached("per-theme", rows, themes)
 
     @cached_property
     def per_funder(self):
@@ -219,8 +237,7 @@ class Dashboard:
 
     @cached_property
     def status_rows(self):
-        counts = self.commitments.qs.order_by().values("status").annotate(count=Count("pk"))
-        return status_counts(counts)
+        return status_counts(self.commitments.qs.status_counts())
 
     @cached_property
     def status_table(self):
@@ -271,7 +288,11 @@ class Dashboard:
     @cached_property
     def timeline_entries(self):
         entries = []
-        programs = self.programs.qs.filter(start_date__isnull=False).order_by("start_date", "name")
+        programs = (
+            self.programs.qs.filter(start_date__isnull=False)
+            .order_by("start_date", "name")
+            .cached("timeline-programs", list)
+        )
         for program in programs:
             entries.append(
                 charts.TimelineEntry(
@@ -283,7 +304,11 @@ class Dashboard:
                     period_text(program.start, program.end),
                 )
             )
-        actions = self.actions.qs.filter(due_date__isnull=False).order_by("due_date", "title")
+        actions = (
+            self.actions.qs.filter(due_date__isnull=False)
+            .order_by("due_date", "title")
+            .cached("timeline-actions", list)
+        )
         for action in actions:
             entries.append(
                 charts.TimelineEntry(
@@ -299,6 +324,7 @@ class Dashboard:
             self.commitments.qs.open()
             .filter(deadline_date__isnull=False)
             .order_by("deadline_date", "kind", "number")
+            .cached("timeline-deadlines", list)
         )
         for commitment in due:
             entries.append(

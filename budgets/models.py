@@ -14,6 +14,7 @@ from programs.fuzzydates import FuzzyDateField
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
     Cited,
+    Document,
     Publishable,
     PublishableQuerySet,
     SlugManager,
@@ -76,21 +77,41 @@ class BudgetLineQuerySet(PublishableQuerySet):
         }
 
     def totals(self):
-        """One aggregate query: the sum of amounts and the count of PM and external lines."""
-        return Totals(**self.aggregate(**self._total_figures()))
+        """One aggregate query: the sum of amounts and the count of PM and external lines;
+        cached until the data changes."""
+        return self.order_by().cached(
+            "budget-line-totals", lambda lines: Totals(**lines.aggregate(**self._total_figures()))
+        )
 
     def totals_by(self, field):
-        """`{value of field: Totals}` in one grouped query: the same figures as `totals()`.
+        """`{value of field: Totals}` in one grouped query: the same figures as `totals()`,
+        cached until the data changes.
 
         Over a to-many `field` (`program__themes`) a line counts once under each value, and
         under None when it has none.
         """
         rows = self.order_by().values(field).annotate(**self._total_figures())
-        return {row.pop(field): Totals(**row) for row in rows}
+        return rows.cached(
+            "budget-line-totals-by", lambda rows: {row.pop(field): Totals(**row) for row in rows}
+        )
 
     def totals_per_document(self):
         """`{document id: Totals}`, for the documents' annexes."""
         return self.totals_by("document")
+
+    def annexes(self, user):
+        """`[(document, Totals)]`: the documents `user` may read with the totals of these
+        lines in their annex, in the documents' order; cached until the data changes."""
+        documents = Document.objects.visible_to(user)
+
+        def rows(lines):
+            totals = lines.totals_per_document()
+            return [
+                (document, totals[document.pk])
+                for document in documents.filter(pk__in=list(totals))
+            ]
+
+        return self.cached("annexes", rows, documents)
 
 
 class BudgetLineManager(models.Manager):
@@ -353,7 +374,8 @@ class Overview:
 
 
 def document_overview(document, user):
-    """The one computation behind the memo's page, its API overview and its admin page."""
+    """The one computation behind the memo's page, its API overview and its admin page; the
+    rows and totals are cached until the data changes."""
     lines = BudgetLine.objects.visible_to(user).filter(document=document)
-    rows = lines.select_related("program").order_by("position")
-    return Overview(document, list(rows), lines.totals())
+    rows = lines.select_related("program").order_by("position").cached("annex-rows", list)
+    return Overview(document, rows, lines.totals())

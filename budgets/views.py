@@ -260,11 +260,9 @@ class ChangesView(APIView):
 def home(request):
     """The dashboard: what it costs, what is open, what came of it, under the URL's filters."""
     dashboard = Dashboard(request)
-    totals = BudgetLine.objects.visible_to(request.user).totals_per_document()
-    documents = Document.objects.visible_to(request.user).filter(pk__in=list(totals))
     context = {
         "dashboard": dashboard,
-        "documents": [(document, totals[document.pk]) for document in documents],
+        "documents": BudgetLine.objects.visible_to(request.user).annexes(request.user),
     }
     return render_with_tables(
         request,

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import caching
 from .formats import EURO_UNIT, format_money, local_number
 from .fuzzydates import FuzzyDate, FuzzyDateField, Precision
 from .search import SearchQuerySet
@@ -79,6 +80,11 @@ class PublishableQuerySet(SearchQuerySet):
         if can_read_concepts(user, self.model):
             return self.all()
         return self.published()
+
+    def cached(self, name, compute, *also):
+        """`compute(self)`, kept in the cache until the data changes (`programs.caching`); the
+        key is this query's SQL and that of the querysets `also` the answer depends on."""
+        return caching.cached_query(name, self, compute, *also)
 
 
 def count_of(queryset, field, distinct=None):
@@ -679,6 +685,13 @@ class CommitmentQuerySet(PublishableQuerySet):
         due = Commitment.OPEN & Commitment.deadline.ends_before(day + datetime.timedelta(days=1))
         awaiting = models.Q(pk__in=pending_settlements.values("commitment"))
         return self.filter(due | awaiting).by_deadline()
+
+    def status_counts(self):
+        """`{status: number of records}` in one grouped query, cached until the data changes."""
+        rows = self.order_by().values("status").annotate(count=models.Count("pk"))
+        return rows.cached(
+            "commitment-status-counts", lambda rows: {row["status"]: row["count"] for row in rows}
+        )
 
     def by_deadline(self):
         """Soonest deadline first; records without one last."""

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -481,9 +481,7 @@ def commitment_list(request):
         queryset=commitments_for(user),
         request=request,
     )
-    counts = (
-        without_status.qs.order_by().values("status").annotate(count=Count("pk")) if valid else []
-    )
+    counts = without_status.qs.status_counts() if valid else {}
     table = commitment_table(commitments, user, caption=_("Toezeggingen en moties"))
     context = {
         "filterset": filterset,
@@ -503,9 +501,9 @@ def commitment_list(request):
     )
 
 
-def status_counts(rows):
-    """[(status, label, count)] for every status, zeros included, in the vocabulary's order."""
-    counted = {row["status"]: row["count"] for row in rows}
+def status_counts(counted):
+    """[(status, label, count)] for every status, zeros included, in the vocabulary's order,
+    from `{status: count}`."""
     return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
 
 

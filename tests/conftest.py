@@ -24,11 +24,17 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def generous_throttling(settings):
-    """Tests make many requests quickly; the throttling tests set their own rates."""
+def empty_cache():
+    """Every test starts with an empty cache: the database rolls back after each test, the
+    local-memory cache does not, so a figure or throttle count would leak into the next."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def generous_throttling(settings):
+    """Tests make many requests quickly; the throttling tests set their own rates."""
     settings.API_THROTTLE_RATES = {
         "anonymous": "10000/minute",
         "user": "10000/minute",

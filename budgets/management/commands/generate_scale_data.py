@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
+from programs.caching import data_changed
 from programs.fuzzydates import FuzzyDate, Precision
 from programs.models import (
     BudgetProgram,
@@ -980,6 +981,8 @@ class Command(BaseCommand):
         began = time.monotonic()
         with transaction.atomic():
             counts = generator.run()
+            # Bulk inserts send no signals: the cached figures learn of them here.
+            data_changed()
         analysed = time.monotonic()
         self.analyse(generator.tables)
         analyse_seconds = time.monotonic() - analysed
