@@ -6,6 +6,7 @@ same query keys (`theme`, `programLine`, `organisation`, `programStatus`, `perio
 the same URL query (`/api/v1/budget-lines/totals?theme=...`, `/api/v1/commitments?...`).
 """
 
+from collections.abc import Sequence
 from functools import cached_property
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 
 from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter, active_filters
 from programs.formats import format_money
+from programs.fuzzydates import FuzzyDate
 from programs.models import Action, Commitment, Program, Theme
 from programs.tables import Column, Table, count_column
 from programs.views import status_counts
@@ -287,57 +289,29 @@ class Dashboard:
 
     @cached_property
     def timeline_entries(self):
-        entries = []
+        """Programs, then actions, then open deadlines, by date. The cached rows are plain
+        values, and an entry (with its dates in words) is made only for a row that is shown:
+        at scale there are thousands, and the chart draws the first rows, the table a page."""
         programs = (
             self.programs.qs.filter(start_date__isnull=False)
             .order_by("start_date", "name")
+            .values_list("name", "start_date", "start_precision", "end_date", "end_precision")
             .cached("timeline-programs", list)
         )
-        for program in programs:
-            entries.append(
-                charts.TimelineEntry(
-                    program.name,
-                    "program",
-                    _("programma"),
-                    program.start.start,
-                    program.end.end if program.end else None,
-                    period_text(program.start, program.end),
-                )
-            )
         actions = (
             self.actions.qs.filter(due_date__isnull=False)
             .order_by("due_date", "title")
+            .values_list("title", "due_date", "due_precision")
             .cached("timeline-actions", list)
         )
-        for action in actions:
-            entries.append(
-                charts.TimelineEntry(
-                    action.title,
-                    "action",
-                    _("actie (termijn)"),
-                    action.due.start,
-                    action.due.end,
-                    str(action.due),
-                )
-            )
         due = (
             self.commitments.qs.open()
             .filter(deadline_date__isnull=False)
             .order_by("deadline_date", "kind", "number")
+            .values_list("kind", "number", "title", "deadline_date", "deadline_precision")
             .cached("timeline-deadlines", list)
         )
-        for commitment in due:
-            entries.append(
-                charts.TimelineEntry(
-                    str(commitment),
-                    "deadline",
-                    _("toezegging of motie (termijn)"),
-                    commitment.deadline.start,
-                    commitment.deadline.end,
-                    str(commitment.deadline),
-                )
-            )
-        return entries
+        return LazyRows([(programs, program_entry), (actions, action_entry), (due, deadline_entry)])
 
     @cached_property
     def timeline(self):
@@ -410,6 +384,65 @@ def money_or_unknown(amount, unknown_count):
             "(%(count)d zonder bekend bedrag)", "(%(count)d zonder bekend bedrag)", unknown_count
         ) % {"count": unknown_count}
     return label
+
+
+class LazyRows(Sequence):
+    """Rows made from several lists of values, one after the other, each by its own function
+    and only when read (a page or a chart reads a slice)."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def __len__(self):
+        return sum(len(values) for values, _make in self.parts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        for values, make in self.parts:
+            if 0 <= index < len(values):
+                return make(values[index])
+            index -= len(values)
+        raise IndexError(index)
+
+
+def fuzzy(day, precision):
+    return FuzzyDate.containing(day, precision) if day and precision else None
+
+
+def program_entry(values):
+    name, start_date, start_precision, end_date, end_precision = values
+    start, end = fuzzy(start_date, start_precision), fuzzy(end_date, end_precision)
+    return charts.TimelineEntry(
+        name,
+        "program",
+        _("programma"),
+        start.start,
+        end.end if end else None,
+        period_text(start, end),
+    )
+
+
+def action_entry(values):
+    title, due_date, due_precision = values
+    due = fuzzy(due_date, due_precision)
+    return charts.TimelineEntry(title, "action", _("actie (termijn)"), due.start, due.end, str(due))
+
+
+def deadline_entry(values):
+    kind, number, title, deadline_date, deadline_precision = values
+    deadline = fuzzy(deadline_date, deadline_precision)
+    label = f"{Commitment.Kind(kind).label.capitalize()} {number}: {title}"
+    return charts.TimelineEntry(
+        label,
+        "deadline",
+        _("toezegging of motie (termijn)"),
+        deadline.start,
+        deadline.end,
+        str(deadline),
+    )
 
 
 def period_text(start, end):

@@ -271,8 +271,6 @@ def home(request):
         dashboard.tables,
         filename="dashboard",
         status=200 if dashboard.is_valid else 400,
-        # Its tables are summaries with a row per program or theme, shown whole.
-        paginate=False,
     )
 
 
