@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -79,6 +80,18 @@ class FuzzyDateSerializerField(serializers.Field):
         }
 
 
+class RefListSerializer(serializers.ListSerializer):
+    """Links to related records: the list the queryset annotated as `linked_<source>` when it
+    did (`CommitmentQuerySet.with_link_lists`, limited to what the reader may see), else the
+    related records themselves."""
+
+    def get_attribute(self, instance):
+        links = getattr(instance, f"linked_{self.source}", None)
+        if links is not None:
+            return links
+        return super().get_attribute(instance)
+
+
 class VisibleRefSerializer(serializers.Serializer):
     """A link to a related record; null when the reader may not see that record.
 
@@ -89,8 +102,12 @@ class VisibleRefSerializer(serializers.Serializer):
     model = None
     key = "slug"
 
+    class Meta:
+        list_serializer_class = RefListSerializer
+
     def to_representation(self, instance):
-        if not instance.is_visible_to(self._user()):
+        # A link read as a mapping comes from a list the query already limited to the reader.
+        if not isinstance(instance, Mapping) and not instance.is_visible_to(self._user()):
             return None
         return super().to_representation(instance)
 

@@ -329,7 +329,20 @@ class CommitmentViewSet(PublicIdLookupMixin, RecordViewSet):
     search_fields = ["number", "title", "text", "agenda_item", "fulfilment", "remaining"]
 
     def get_queryset(self):
-        return commitments_for(self.request.user)
+        user = self.request.user
+        return (
+            Commitment.objects.visible_to(user)
+            .with_flags()
+            .with_link_lists(user)
+            .select_related("made_by", "meeting", "fulfilled_by", "source")
+            .prefetch_related(
+                "deadline_changes",
+                visible_prefetch(
+                    "settlements", Settlement, user, "proposal_document", "decided_at"
+                ),
+                visible_prefetch("relations", CommitmentRelation, user, "related"),
+            )
+        )
 
 
 class ActionViewSet(RecordViewSet):
