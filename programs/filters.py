@@ -408,6 +408,7 @@ KENMERK_HELP = {
     Person: _("Kenmerk van de persoon, zoals het in de open data (API) staat."),
     Meeting: _("Kenmerk van de vergadering, zoals het in de open data (API) staat."),
 }
+ANY_KENMERK_HELP = _("Kenmerk, zoals het in de open data (API) staat.")
 
 
 def has_many(queryset, bound):
@@ -432,7 +433,7 @@ def typed_when_many(form, names=None):
             and has_many(field.queryset, bound)
         ):
             field.widget = forms.TextInput()
-            field.help_text = KENMERK_HELP[field.queryset.model]
+            field.help_text = KENMERK_HELP.get(field.queryset.model, ANY_KENMERK_HELP)
     return form
 
 
