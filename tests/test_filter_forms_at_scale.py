@@ -65,7 +65,11 @@ def whole_loads(queries):
 def reads_whole(sql, table):
     """Whether `sql` loads records of `table` limited by nothing but their visibility."""
     visible = rf"""(WHERE "{table}"\."publication_status" = 'published')?"""
-    whole = rf'SELECT .*"{table}"\."slug".* FROM "{table}" {visible}\s*(ORDER BY [^()]*)?$'
+    # On PostgreSQL a select's choices are read through a server-side cursor (DECLARE ... FOR).
+    whole = (
+        rf'(DECLARE .*? FOR )?SELECT .*"{table}"\."slug".* FROM "{table}" {visible}\s*'
+        r"(ORDER BY [^()]*)?$"
+    )
     return re.match(whole, sql.strip(), re.DOTALL) is not None
 
 
