@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programs.filters import ActionFilter, CommitmentFilter, ProgramFilter, active_filters
+from programs.filters import (
+    ActionFilter,
+    CommitmentFilter,
+    ProgramFilter,
+    active_filters,
+    typed_when_many,
+)
 from programs.formats import format_money
 from programs.fuzzydates import FuzzyDate
 from programs.models import Action, Commitment, Program, Theme
@@ -42,6 +48,7 @@ class Dashboard:
         self.programs = ProgramFilter(
             self.query, queryset=Program.objects.visible_to(user), request=request
         )
+        typed_when_many(self.programs.form, FILTER_KEYS)
         self.lines = BudgetLineFilter(
             self.query, queryset=BudgetLine.objects.visible_to(user), request=request
         )

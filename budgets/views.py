@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programs.changes import DELETED, changes
-from programs.filters import ProgramFilter, filter_form
+from programs.filters import ProgramFilter, filter_form, typed_when_many
 from programs.models import (
     Commitment,
     Document,
@@ -464,6 +464,7 @@ def program_list(request):
         queryset=Program.objects.visible_to(user).select_related("parent", "source"),
         request=request,
     )
+    typed_when_many(filterset.form, PROGRAM_FORM_FIELDS)
     valid = filterset.is_valid()
     programs = ProgramTree(filterset.qs) if valid else []
     caption = ngettext(

@@ -323,5 +323,9 @@ COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))
 # django-filter: the empty choice of a filter's select reads "Alle" (all), not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("Alle")
 
+# A public filter form lists a related record's choices in a select up to this many; beyond it
+# the reader types the record's kenmerk (slug), so a page never renders a whole large table.
+FILTER_CHOICES_LISTED_MAX = 100
+
 # Where the accessibility statement (/toegankelijkheid) tells visitors to report a problem.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "postbus@prvlimburg.nl")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import django_filters as filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -395,6 +396,45 @@ def shown_value(field, value):
     labels = {str(key): label for key, label in getattr(field, "choices", [])}
     values = value if isinstance(value, list | tuple) else [value]
     return ", ".join(str(labels.get(str(item), item)) for item in values)
+
+
+#: What to type in a filter on a record of this kind when there are too many to list.
+KENMERK_HELP = {
+    Document: _("Kenmerk van het document, zoals het in de adresbalk van zijn pagina staat."),
+    Organisation: _("Kenmerk van de organisatie, zoals het in de adresbalk van haar pagina staat."),
+    Program: _("Kenmerk van het programma, zoals het in de adresbalk van zijn pagina staat."),
+    Theme: _("Kenmerk van het thema, zoals het in de adresbalk van zijn pagina staat."),
+    ProgramLine: _("Kenmerk van de programmalijn, zoals het in de open data (API) staat."),
+    Person: _("Kenmerk van de persoon, zoals het in de open data (API) staat."),
+    Meeting: _("Kenmerk van de vergadering, zoals het in de open data (API) staat."),
+}
+ANY_KENMERK_HELP = _("Kenmerk, zoals het in de open data (API) staat.")
+
+
+def has_many(queryset, bound):
+    """Whether `queryset` holds more than `bound` records; reads at most `bound + 1` keys."""
+    return len(queryset.order_by().values_list("pk")[: bound + 1]) > bound
+
+
+def typed_when_many(form, names=None):
+    """Turn the selects of `form` (or of its fields `names`) that would list more than
+    `FILTER_CHOICES_LISTED_MAX` records into text inputs for the record's kenmerk (slug).
+
+    Only the widget changes: the field still looks up the one record typed, so an unknown
+    kenmerk is the field's error, and the active filters show the record's name. Call it before
+    the form is validated or shown: a bound field keeps the help text it was made with.
+    """
+    bound = settings.FILTER_CHOICES_LISTED_MAX
+    for name in names or list(form.fields):
+        field = form.fields[name]
+        if (
+            isinstance(field, forms.ModelChoiceField)
+            and field.to_field_name == "slug"
+            and has_many(field.queryset, bound)
+        ):
+            field.widget = forms.TextInput()
+            field.help_text = KENMERK_HELP.get(field.queryset.model, ANY_KENMERK_HELP)
+    return form
 
 
 def filter_form(filterset, request, names):

@@ -482,6 +482,7 @@ def commitment_list(request):
     filterset = filters.CommitmentFilter(
         request.GET, queryset=commitments_for(user), request=request
     )
+    filters.typed_when_many(filterset.form)
     valid = filterset.is_valid()
     commitments = filterset.qs if valid else Commitment.objects.none()
     if valid and not request.GET.get("ordering"):
@@ -555,7 +556,9 @@ def reminder_list(request):
     older `?format=csv` without a table.
     """
     user = request.user
-    form = ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
+    form = filters.typed_when_many(
+        ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
+    )
     if not form.is_valid():
         context = {"form": form}
         return render_with_tables(
@@ -642,6 +645,7 @@ def action_list(request):
         filterset.form.fields[name].queryset = (
             model.objects.visible_to(user).filter(actions__in=visible_actions).distinct()
         )
+    filters.typed_when_many(filterset.form, ACTION_FORM_FIELDS)
     valid = filterset.is_valid()
     actions = filterset.qs if valid else Action.objects.none()
     return render_with_tables(
