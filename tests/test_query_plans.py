@@ -62,13 +62,17 @@ def api_list(viewset, **query):
 
 
 def plan_nodes(queryset):
-    """Every node of the first page's plan."""
+    """The nodes of the first page's plan, without those of subplans: a related list built
+    per row in a correlated subquery (the commitments' themes, say) sorts its few rows, never
+    the table."""
     plan = json.loads(queryset[: Pagination.page_size].explain(format="json"))[0]["Plan"]
     nodes, todo = [], [plan]
     while todo:
         node = todo.pop()
         nodes.append(node)
-        todo.extend(node.get("Plans", []))
+        todo.extend(
+            child for child in node.get("Plans", []) if child["Parent Relationship"] != "SubPlan"
+        )
     return nodes
 
 
