@@ -34,8 +34,10 @@ from .filters import BudgetLineFilter, SubsidyFilter
 from .models import BudgetLine, ContributionKind, Funder, Subsidy
 
 FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
-# The timeline draws at most this many rows; its table lists them all.
+# The timeline draws at most this many rows, a contribution chart this many bars (the
+# largest); their tables list them all.
 TIMELINE_ROWS = 40
+CHART_BARS = 20
 
 
 class Dashboard:
@@ -218,15 +220,17 @@ class Dashboard:
             for row in rows
             if row[1].amount or row[1].pm_count
         ]
-        return charts.bar_chart(
-            name,
-            title,
-            _(
-                "Staafdiagram van de provinciale bijdrage in euro; PM-posten hebben geen "
-                "bedrag en staan als tekst bij de staaf. De tabel eronder geeft dezelfde cijfers."
-            ),
-            drawn,
+        description = _(
+            "Staafdiagram van de provinciale bijdrage in euro; PM-posten hebben geen "
+            "bedrag en staan als tekst bij de staaf. De tabel eronder geeft dezelfde cijfers."
         )
+        if len(drawn) > CHART_BARS:
+            description = _(
+                "Staafdiagram van de %(count)s grootste provinciale bijdragen in euro; PM-posten "
+                "hebben geen bedrag en staan als tekst bij de staaf. De tabel eronder geeft ze "
+                "allemaal."
+            ) % {"count": CHART_BARS}
+        return charts.bar_chart(name, title, description, drawn[:CHART_BARS])
 
     @cached_property
     def program_chart(self):

@@ -257,12 +257,18 @@ class ChangesView(APIView):
 # with `?tabel=<name>&format=...` on the same URL.
 
 
+# The start page lists the newest documents with an annex; the API lists them all.
+DOCUMENTS_LISTED = 20
+
+
 def home(request):
     """The dashboard: what it costs, what is open, what came of it, under the URL's filters."""
     dashboard = Dashboard(request)
+    documents = BudgetLine.objects.visible_to(request.user).annexes(request.user)
     context = {
         "dashboard": dashboard,
-        "documents": BudgetLine.objects.visible_to(request.user).annexes(request.user),
+        "documents": documents[:DOCUMENTS_LISTED],
+        "more_documents": max(len(documents) - DOCUMENTS_LISTED, 0),
     }
     return render_with_tables(
         request,

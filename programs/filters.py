@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from .caching import cached_query
 from .models import (
     Action,
     Commitment,
@@ -412,8 +413,10 @@ ANY_KENMERK_HELP = _("Kenmerk, zoals het in de open data (API) staat.")
 
 
 def has_many(queryset, bound):
-    """Whether `queryset` holds more than `bound` records; reads at most `bound + 1` keys."""
-    return len(queryset.order_by().values_list("pk")[: bound + 1]) > bound
+    """Whether `queryset` holds more than `bound` records; reads at most `bound + 1` keys,
+    once until the data changes."""
+    keys = queryset.order_by().values_list("pk")[: bound + 1]
+    return cached_query("has-many", keys, lambda keys: len(keys) > bound)
 
 
 def typed_when_many(form, names=None):
