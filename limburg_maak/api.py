@@ -41,7 +41,7 @@ class Pagination(PageNumberPagination):
         size = self.get_page_size(request)
         self.number = self.get_page_number(request, None)
         offset = (self.number - 1) * size
-        rows = list(queryset[offset : offset + size + 1])
+        rows = page_of(queryset, offset, offset + size + 1)
         self.has_next = len(rows) > size
         del rows[size:]
         if not rows and self.number > 1:
@@ -145,6 +145,20 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+def page_of(queryset, start, stop):
+    """The records `start` to `stop` of `queryset`, in one query.
+
+    Past the first page the keys are picked first (`pk IN (the slice's keys)`): the database
+    then skips the earlier records by their keys alone, instead of computing every skipped
+    record's columns and related lists (a deep page of commitments took 1,4 s at scale 1). A
+    DISTINCT list would select its ordering columns too, so it is sliced as it is.
+    """
+    if not start or queryset.query.distinct:
+        return list(queryset[start:stop])
+    keys = queryset.values("pk")[start:stop]
+    return list(queryset.filter(pk__in=keys))
 
 
 def estimated_count(queryset):
