@@ -1,14 +1,16 @@
 """Production settings for gunicorn, read from the working directory (`gunicorn limburg_maak.wsgi`).
 
-Threaded workers: a thread that waits for the database does not hold a whole process, and
-requests beyond `MAX_CONCURRENT_REQUESTS` per process reach LoadSheddingMiddleware, which
-answers them 503 quickly instead of leaving them in a queue nobody sees. Each thread keeps its
+Threaded workers: a thread that waits for the database does not hold a whole process. Requests
+wait for a thread in the worker's queue; `post_worker_init` stamps each one as it is queued, so
+that LoadSheddingMiddleware answers a request that waited too long with a quick 503 instead of
+serving it late, and the queue drains under overload. Each thread keeps its
 own database connection (`conn_max_age`), so workers x threads must stay below PostgreSQL's
 `max_connections` (100 by default): 5 x 8 = 40 here.
 """
 
 import multiprocessing
 import os
+import time
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
@@ -22,3 +24,31 @@ keepalive = 5
 max_requests = 10000
 max_requests_jitter = 1000
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Stamp each request with the moment it is queued for a thread (gthread workers).
+
+    `enqueue_req` is called when a connection's request is ready (a new connection, or a
+    kept-alive one with a new request) and `handle` in the thread that serves it; the stamp
+    travels in `limburg_maak.middleware.queued`, a thread-local.
+    """
+    from limburg_maak.middleware import queued
+
+    if not hasattr(worker, "enqueue_req"):
+        return  # not a threaded worker: nothing is queued in the process
+    enqueue, handle = worker.enqueue_req, worker.handle
+
+    def enqueue_req(connection):
+        connection.queued_at = time.monotonic()
+        enqueue(connection)
+
+    def handle_queued(connection):
+        queued.since = getattr(connection, "queued_at", None)
+        try:
+            return handle(connection)
+        finally:
+            queued.since = None
+
+    worker.enqueue_req = enqueue_req
+    worker.handle = handle_queued

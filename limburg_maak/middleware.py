@@ -1,4 +1,5 @@
 import threading
+import time
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -63,11 +64,17 @@ class PagesLocaleMiddleware(LocaleMiddleware):
         super().process_request(request)
 
 
-class LoadSheddingMiddleware:
-    """Refuse work the process cannot start soon with a quick 503, instead of queueing it.
+# When the request the current thread serves was queued for a thread (`time.monotonic()`), or
+# None: set by gunicorn.conf.py's `post_worker_init` hook for its threaded workers.
+queued = threading.local()
 
-    At most `MAX_CONCURRENT_REQUESTS` requests run at once in a process; a request waits up to
-    `REQUEST_QUEUE_SECONDS` for a slot and is otherwise answered `503` with `Retry-After`. That
+
+class LoadSheddingMiddleware:
+    """Refuse work the server cannot start soon with a quick 503, instead of queueing it.
+
+    A request may wait `REQUEST_QUEUE_SECONDS` in all before it starts: in gunicorn's queue for
+    a thread (the time gunicorn.conf.py stamps), then for one of the process's
+    `MAX_CONCURRENT_REQUESTS` slots. Past that it is answered `503` with `Retry-After`. That
     keeps the latency of the requests that are served bounded under overload, and bounds the
     database connections in use (a flood could otherwise exhaust the server's connections and
     turn into 500s). It sits before everything that touches the database or the session, so a
@@ -80,7 +87,11 @@ class LoadSheddingMiddleware:
         self.queue_seconds = settings.REQUEST_QUEUE_SECONDS
 
     def __call__(self, request):
-        if not self.slots.acquire(timeout=self.queue_seconds):
+        since = getattr(queued, "since", None)
+        waited = time.monotonic() - since if since is not None else 0
+        if waited > self.queue_seconds or not self.slots.acquire(
+            timeout=self.queue_seconds - waited
+        ):
             return overloaded(request)
         try:
             return self.get_response(request)

@@ -7,14 +7,18 @@ it without the `db` fixture), so a refusal that touched the database would fail 
 """
 
 import json
+import runpy
 import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from limburg_maak.middleware import LoadSheddingMiddleware
+from limburg_maak.middleware import LoadSheddingMiddleware, queued
 
 WAIT = 10  # seconds; only reached if the code under test is broken
 
@@ -118,3 +122,52 @@ def test_a_request_that_fails_gives_its_turn_back():
 
     middleware.get_response = lambda request: HttpResponse("ok")
     assert middleware(RequestFactory().get("/")).status_code == 200
+
+
+@override_settings(MAX_CONCURRENT_REQUESTS=1, REQUEST_QUEUE_SECONDS=1)
+def test_a_request_that_waited_too_long_for_a_thread_is_refused_without_being_served():
+    served = []
+    middleware = LoadSheddingMiddleware(lambda request: served.append(request) or HttpResponse())
+    queued.since = time.monotonic() - 5
+    try:
+        response = middleware(RequestFactory().get("/api/v1/programs"))
+    finally:
+        queued.since = None
+
+    assert response.status_code == 503
+    assert served == []
+
+
+class ThreadedWorker:
+    """The two methods of gunicorn's gthread worker that the hook wraps."""
+
+    def __init__(self):
+        self.seen = []
+
+    def enqueue_req(self, connection):
+        self.handle(connection)
+
+    def handle(self, connection):
+        self.seen.append(queued.since)
+
+
+def test_gunicorn_stamps_each_request_when_it_is_queued_for_a_thread():
+    hook = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))["post_worker_init"]
+    worker = ThreadedWorker()
+    hook(worker)
+    connection = SimpleNamespace()
+
+    before = time.monotonic()
+    worker.enqueue_req(connection)
+
+    assert before <= connection.queued_at <= time.monotonic()
+    assert worker.seen == [connection.queued_at]
+    assert getattr(queued, "since", None) is None
+
+
+def test_gunicorns_settings_run_threaded_workers_within_the_databases_connections():
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "gunicorn.conf.py"))
+
+    assert config["worker_class"] == "gthread"
+    # Each thread keeps a database connection; PostgreSQL allows 100 by default.
+    assert config["workers"] * config["threads"] < 100
