@@ -136,7 +136,9 @@ class Dashboard:
     def per_program(self):
         def rows(lines):
             totals = lines.totals_by("program")
-            return ranked(totals, Program.objects.in_bulk([key for key in totals if key]))
+            # Only what a row shows and links: thousands of rows are read from the cache.
+            programs = Program.objects.only("slug", "name", "publication_status")
+            return ranked(totals, programs.in_bulk([key for key in totals if key]))
 
         return self.lines.qs.cached("per-program", rows)
 

@@ -106,10 +106,11 @@ class BudgetLineQuerySet(PublishableQuerySet):
 
         def rows(lines):
             totals = lines.totals_per_document()
-            return [
-                (document, totals[document.pk])
-                for document in documents.filter(pk__in=list(totals))
-            ]
+            # Only what the list shows and links: thousands of rows are read from the cache.
+            shown = documents.filter(pk__in=list(totals)).only(
+                "slug", "title", "date_date", "date_precision", "publication_status"
+            )
+            return [(document, totals[document.pk]) for document in shown]
 
         return self.cached("annexes", rows, documents)
 
