@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from limburg_maak.api import page_of
+
 from .exports import CONTENT_TYPES, table_response
 from .formats import format_money
 
@@ -246,7 +248,7 @@ def slice_of(rows, start, stop):
     if isinstance(rows, QuerySet):
         # Rows that sort alike keep one order from page to page: the primary key decides.
         ordering = rows.query.order_by or rows.model._meta.ordering
-        return rows.order_by(*ordering, "pk")[start:stop]
+        return page_of(rows.order_by(*ordering, "pk"), start, stop)
     if hasattr(rows, "__getitem__"):
         return rows[start:stop]
     return islice(rows, start, stop)

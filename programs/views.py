@@ -43,21 +43,27 @@ from .renderers import CSVRenderer, csv_response, serializer_table
 from .tables import Column, Table, count_column, record_column, render_with_tables
 
 
-def commitments_for(user):
-    """The register as `user` may read it: flags computed, links and histories prefetched."""
-    return (
+def commitments_for(user, link_lists=False):
+    """The register as `user` may read it: flags computed, histories prefetched, and the links
+    to submitters, themes, programs and actions prefetched, or with `link_lists` annotated as
+    JSON lists in the same query (`with_link_lists`: the API's page costs no query per list)."""
+    commitments = (
         Commitment.objects.visible_to(user)
         .with_flags()
         .select_related("made_by", "meeting", "fulfilled_by", "source")
         .prefetch_related(
             "deadline_changes",
-            visible_prefetch("submitters", Person, user),
-            visible_prefetch("themes", Theme, user),
-            visible_prefetch("programs", Program, user),
-            visible_prefetch("actions", Action, user),
             visible_prefetch("settlements", Settlement, user, "proposal_document", "decided_at"),
             visible_prefetch("relations", CommitmentRelation, user, "related"),
         )
+    )
+    if link_lists:
+        return commitments.with_link_lists(user)
+    return commitments.prefetch_related(
+        visible_prefetch("submitters", Person, user),
+        visible_prefetch("themes", Theme, user),
+        visible_prefetch("programs", Program, user),
+        visible_prefetch("actions", Action, user),
     )
 
 
@@ -329,20 +335,7 @@ class CommitmentViewSet(PublicIdLookupMixin, RecordViewSet):
     search_fields = ["number", "title", "text", "agenda_item", "fulfilment", "remaining"]
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            Commitment.objects.visible_to(user)
-            .with_flags()
-            .with_link_lists(user)
-            .select_related("made_by", "meeting", "fulfilled_by", "source")
-            .prefetch_related(
-                "deadline_changes",
-                visible_prefetch(
-                    "settlements", Settlement, user, "proposal_document", "decided_at"
-                ),
-                visible_prefetch("relations", CommitmentRelation, user, "related"),
-            )
-        )
+        return commitments_for(self.request.user, link_lists=True)
 
 
 class ActionViewSet(RecordViewSet):

@@ -225,3 +225,12 @@ def test_a_list_page_costs_the_same_queries_for_one_row_or_a_hundred(
         second = rows(client.get(f"{url}{separator}{parameter}=2"))
     assert many > few, "the page lists the new rows"
     assert second > 0
+
+
+def test_a_later_page_skips_earlier_rows_by_their_keys_alone(client):
+    actions(PER_PAGE + 5)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/acties", {"pagina": 2}).status_code == 200
+
+    page_query = next(entry["sql"] for entry in captured if "OFFSET" in entry["sql"].upper())
+    assert re.search(r'IN \(SELECT \w+\."id"( AS "pk")? FROM [^()]* OFFSET \d+\)', page_query)
