@@ -24,10 +24,9 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from django.db import connection, connections
-from django.db.models import DateTimeField, OuterRef, Q, Subquery, TextField, Value
+from django.db import connections
+from django.db.models import OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
 
 from .models import PublicationStatus
 
@@ -255,30 +254,7 @@ def _entries(row):
 
 def latest_change_at(feed_types):
     """When public data last changed (the time of the newest entry of `latest_changes`), or
-    None: one query (`newest_public_changes_sql`)."""
-    if not feed_types:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(*newest_public_changes_sql(feed_types))
-        times = [_aware(value) for value in cursor.fetchone() if value is not None]
-    return max(times, default=None)
-
-
-def newest_public_changes_sql(feed_types):
-    """SQL and parameters selecting each record type's newest public change, one scalar
-    subquery per type. Each walks its history table backwards along the `history_date` index
-    and stops at the first public row; a `MAX()` would test every history row (seconds at
-    scale)."""
-    parts, params = [], []
-    for feed_type in feed_types:
-        newest = _public_rows(feed_type).order_by("-history_date", "-history_id")
-        sql, query_params = newest.values("history_date")[:1].query.sql_with_params()
-        parts.append(f"({sql})")
-        params.extend(query_params)
-    return f"SELECT {', '.join(parts)}", params
-
-
-def _aware(value):
-    """A raw cursor's timestamp as an aware datetime (SQLite gives naive UTC text)."""
-    value = DateTimeField().to_python(value)
-    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+    None: the feed's own query, newest first, one row long (each record type's history read
+    backwards along its `history_date` index, stopping at its newest public row)."""
+    rows = _feed_rows(feed_types, limit=1, newest_first=True)
+    return rows[0]["history_date"] if rows else None

@@ -24,6 +24,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from budgets.views import BudgetLineViewSet, SubsidyViewSet
@@ -133,11 +134,13 @@ def test_the_deadline_and_made_on_filters_use_their_indexes(scale_data):
 
 def test_the_date_of_the_latest_public_change_reads_each_history_index_backwards(scale_data):
     from budgets.feeds import FEED_TYPES
-    from programs.changes import newest_public_changes_sql
+    from programs.changes import latest_change_at
 
-    sql, params = newest_public_changes_sql(FEED_TYPES)
+    with CaptureQueriesContext(connection) as captured:
+        latest_change_at(FEED_TYPES)
+    [query] = captured.captured_queries
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
         raw = cursor.fetchone()[0]
     plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
     nodes, todo = [], [plan]
