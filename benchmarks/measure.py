@@ -302,10 +302,12 @@ def main():
     os.environ.update(PRODUCTION_ENVIRONMENT)
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
     from django.conf import settings
 
-    django.setup()
+    # The application as the production server loads it (limburg_maak.wsgi, which also sets up
+    # Django); the test client serves requests with the same settings and process state.
+    import limburg_maak.wsgi  # noqa: F401
+
     # Static file URLs without a collected manifest (`collectstatic` is a deployment step).
     settings.STORAGES = {
         **settings.STORAGES,

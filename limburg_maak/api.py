@@ -54,12 +54,14 @@ class Pagination(PageNumberPagination):
         """(count, exact) of the list whose pages up to this one hold `seen` records."""
         if not self.has_next:
             return seen, True
+        # Counted by their keys: computed columns (the commitments' flags) make no more rows.
+        keys = queryset.order_by().values("pk")
         if seen < self.exact_count_limit:
-            bounded = queryset.order_by()[: self.exact_count_limit + 1].count()
+            bounded = keys[: self.exact_count_limit + 1].count()
             if bounded <= self.exact_count_limit:
                 return bounded, True
         at_least = max(seen, self.exact_count_limit) + 1
-        return max(estimated_count(queryset) or 0, at_least), False
+        return max(estimated_count(keys) or 0, at_least), False
 
     def get_paginated_response(self, data):
         return Response(

@@ -226,12 +226,10 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
-    ],
+    "DEFAULT_PERMISSION_CLASSES": ["limburg_maak.permissions.ModelPermissionsOrAnonReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "limburg_maak.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "limburg_maak.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "limburg_maak.negotiation.ContentNegotiation",

@@ -1,6 +1,12 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "limburg_maak.settings")
 application = get_wsgi_application()
+
+# What is loaded by now (modules, settings, URL patterns, models) lives as long as the process:
+# keep it out of the garbage collector, which otherwise walks all of it again in the full
+# collections that a request's many short-lived objects set off (a fifth of an API list's time).
+gc.freeze()

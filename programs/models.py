@@ -1,6 +1,7 @@
 """Policy: documents, themes, organisations, programs, commitments, actions, indicators."""
 
 import datetime
+import functools
 from operator import attrgetter
 
 from django.conf import settings
@@ -161,8 +162,12 @@ class StaleRecord(Exception):
         )
 
 
+@functools.cache
 def change_reason_limit(model):
-    """How long a reason the model's history keeps (simple-history's column)."""
+    """How long a reason the model's history keeps (simple-history's column).
+
+    Cached: simple-history builds a new manager class on every `model.history`.
+    """
     return model.history.model._meta.get_field("history_change_reason").max_length
 
 
