@@ -166,9 +166,9 @@ class BudgetLine(Publishable):
         # The default order is served by the document's order and `unique_annex_position`;
         # these serve the API's other orderings, so a first page sorts no 360.000 rows.
         indexes = [
-            models.Index(fields=["position"], name="budgetline_position"),
-            models.Index(fields=["amount"], name="budgetline_amount"),
-            models.Index(fields=["label"], name="budgetline_label"),
+            models.Index(fields=["position", "id"], name="budgetline_position"),
+            models.Index(fields=["amount", "id"], name="budgetline_amount"),
+            models.Index(fields=["label", "id"], name="budgetline_label"),
         ]
         verbose_name = _("begrotingspost")
         verbose_name_plural = _("begrotingsposten")
@@ -308,9 +308,10 @@ class Subsidy(Publishable, Cited):
             # The default order (newest grant first), the period filters and the admin's date
             # drill-down.
             models.Index(fields=["-granted_on_date", "slug"], name="subsidy_granted_on_slug"),
-            # The API's `grantedAmount` and `projectVolume` orderings.
-            models.Index(fields=["granted_amount"], name="subsidy_granted_amount"),
-            models.Index(fields=["project_volume"], name="subsidy_project_volume"),
+            # The API's `grantedAmount` and `projectVolume` orderings (`grantedOn` reads the
+            # default order's index backwards and sorts the few grants of one day by key).
+            models.Index(fields=["granted_amount", "id"], name="subsidy_granted_amount"),
+            models.Index(fields=["project_volume", "id"], name="subsidy_project_volume"),
         ]
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")

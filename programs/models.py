@@ -319,10 +319,15 @@ class Document(Publishable):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["-date_date", "title"]
+        # The key last, as in every list's order: records that sort alike keep their order
+        # from page to page (see programs.filters.OrderingFilter).
+        ordering = ["-date_date", "title", "pk"]
         indexes = [
-            # The default order: a first page of documents without sorting them all.
-            models.Index(fields=["-date_date", "title"], name="document_date_title"),
+            # The default order and the API's `issued` ordering (which sorts the few documents
+            # of one date by key): a first page of documents without sorting them all.
+            models.Index(fields=["-date_date", "title", "id"], name="document_date_title"),
+            # The API's `title` ordering.
+            models.Index(fields=["title", "id"], name="document_title"),
         ]
         verbose_name = _("document")
         verbose_name_plural = _("documenten")
@@ -407,14 +412,14 @@ class Organisation(Publishable, Cited):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         indexes = [
             # The default order of `/organisaties`, the API and the admin. Not partial on the
             # published ones: nine in ten are, so the public list walks it and skips concepts.
-            models.Index(fields=["name"], name="organisation_name"),
+            models.Index(fields=["name", "id"], name="organisation_name"),
             # The `place` filter (sixty places at scale 1) in that order, and the API's `place`
-            # ordering.
-            models.Index(fields=["place", "name"], name="organisation_place_name"),
+            # ordering (sorting the few hundred of the first place by key).
+            models.Index(fields=["place", "name", "id"], name="organisation_place_name"),
         ]
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
@@ -548,10 +553,13 @@ class Program(Publishable, Cited):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         indexes = [
             # The default order of the API and the admin (see Organisation's on publication).
-            models.Index(fields=["name"], name="program_name"),
+            models.Index(fields=["name", "id"], name="program_name"),
+            # The API's `start` and `end` orderings.
+            models.Index(fields=["start_date", "id"], name="program_start"),
+            models.Index(fields=["end_date", "id"], name="program_end"),
         ]
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
@@ -908,8 +916,11 @@ class Commitment(Publishable, Cited):
             # The register's order (`by_deadline()`: nulls last, as a btree keeps them), the
             # `deadline` ordering, and the deadline filters (`dueBefore`, the period).
             models.Index(fields=["deadline_date", "kind", "number"], name="commitment_deadline"),
+            # The API's `deadline` and `number` orderings (the key breaks ties).
+            models.Index(fields=["deadline_date", "id"], name="commitment_deadline_id"),
+            models.Index(fields=["number", "id"], name="commitment_number"),
             # The `madeOn` ordering, `madeFrom`/`madeUntil` and the admin's date drill-down.
-            models.Index(fields=["made_on_date"], name="commitment_made_on"),
+            models.Index(fields=["made_on_date", "id"], name="commitment_made_on"),
         ]
         verbose_name = _("toezegging of motie")
         verbose_name_plural = _("toezeggingen en moties")
@@ -1301,7 +1312,7 @@ class Action(Publishable, Cited):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["due_date", "title"]
+        ordering = ["due_date", "title", "pk"]
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
 
@@ -1352,7 +1363,7 @@ class Indicator(Publishable, Cited):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("kengetal")
         verbose_name_plural = _("kengetallen")
 
