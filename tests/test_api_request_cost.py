@@ -6,6 +6,7 @@ import importlib
 
 import pytest
 from django_filters import FilterSet
+from rest_framework.serializers import ModelSerializer
 
 from programs.views import CommitmentViewSet
 
@@ -83,3 +84,24 @@ def test_the_production_app_keeps_its_startup_objects_out_of_garbage_collection(
     importlib.reload(importlib.import_module("limburg_maak.wsgi"))
 
     assert gc.get_freeze_count() > 0
+
+
+def test_serializer_fields_are_built_from_the_model_once(commitments, api, monkeypatch):
+    """DRF read every model field's options again for each request's serializers."""
+    built = []
+    original = ModelSerializer.build_field
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ModelSerializer, "build_field", counting)
+    api.get(COMMITMENTS)
+    first = len(built)
+
+    for _ in range(2):
+        body = api.get(COMMITMENTS).json()
+
+    assert len(built) == first
+    assert {record["id"] for record in body["results"]} == {c.public_id for c in commitments}
+    assert body["results"][0]["madeOn"]["label"] == "7 november 2014"
