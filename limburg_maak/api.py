@@ -9,13 +9,14 @@ from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import permission_denied as django_permission_denied
 from django.views.defaults import server_error as django_server_error
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageLink, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
+
+from limburg_maak.renderers import camel
 
 PROBLEM_JSON = "application/problem+json"
 # Renderer formats that write a problem as it is: JSON, and the browsable API for people.
@@ -169,11 +170,6 @@ def estimated_count(queryset):
         return None
     plan = json.loads(queryset.order_by().explain(format="json"))
     return plan[0]["Plan"]["Plan Rows"]
-
-
-def camel(name):
-    """`contribution_kind` -> `contributionKind`, as the JSON renderer writes keys."""
-    return camelize_re.sub(underscore_to_camel, str(name))
 
 
 def _invalid_params(detail, prefix=""):

@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from limburg_maak.api import camel
+from limburg_maak.renderers import camel
 
 from .exports import spreadsheet_safe
 

@@ -1,13 +1,17 @@
 """What an API read does not do: build its query twice, build a filter form nobody asked for,
-or leave the process's long-lived objects to the garbage collector during requests."""
+build its serializers' fields from the model again, walk every value to camelCase its keys, or
+leave the process's long-lived objects to the garbage collector during requests."""
 
 import gc
 import importlib
+import json
 
 import pytest
 from django_filters import FilterSet
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer as LibraryRenderer
 from rest_framework.serializers import ModelSerializer
 
+from limburg_maak.renderers import CamelCaseJSONRenderer
 from programs.views import CommitmentViewSet
 
 from . import factories
@@ -105,3 +109,19 @@ def test_serializer_fields_are_built_from_the_model_once(commitments, api, monke
     assert len(built) == first
     assert {record["id"] for record in body["results"]} == {c.public_id for c in commitments}
     assert body["results"][0]["madeOn"]["label"] == "7 november 2014"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [COMMITMENTS, "/api/v1/programs", "/api/v1/budget-lines/totals", "/api/v1/changes"],
+)
+def test_the_json_renderer_writes_what_the_camel_case_library_wrote(memo, api, url):
+    """Ours converts each key once per process and passes scalars by; the JSON is the same."""
+    response = api.get(url)
+    assert response.status_code == 200
+
+    ours = CamelCaseJSONRenderer().render(response.data)
+    library = LibraryRenderer().render(response.data)
+
+    assert json.loads(ours) == json.loads(library)
+    assert ours == library
