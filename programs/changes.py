@@ -28,7 +28,7 @@ from django.db import connections
 from django.db.models import OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import PublicationStatus
+from .models import PublicationStatus, published_via
 
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 ACTIONS = (CREATED, UPDATED, DELETED)
@@ -214,7 +214,7 @@ def _public_rows(feed_type):
     rows = feed_type.history.objects.annotate(
         previous_status=Subquery(earlier.values("publication_status")[:1]),
     ).filter(Q(publication_status=PUBLISHED) | Q(previous_status=PUBLISHED))
-    for path in feed_type.model.objects.get_queryset().published_via:
+    for path in published_via(feed_type.model):
         rows = rows.filter(**{f"{path}__publication_status": PUBLISHED})
     return rows
 

@@ -39,6 +39,13 @@ def can_read_concepts(user, model=None):
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
+@functools.cache
+def published_via(model):
+    """The lookups to related records that must be published for a `model` record to be public
+    (its QuerySet's `published_via`), without building a QuerySet for every link shown."""
+    return model._default_manager.get_queryset().published_via
+
+
 class UntrackedWrite(TypeError):
     """A write that would bypass the history: every change must say who made it and why."""
 
@@ -250,7 +257,7 @@ class Publishable(models.Model):
         """The same rule as `PublishableQuerySet.visible_to`, for a record already loaded."""
         if can_read_concepts(user, type(self)):
             return True
-        via = type(self)._default_manager.get_queryset().published_via
+        via = published_via(type(self))
         return self.is_published and all(
             attrgetter(path.replace("__", "."))(self).is_published for path in via
         )
