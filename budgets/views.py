@@ -264,11 +264,13 @@ DOCUMENTS_LISTED = 20
 def home(request):
     """The dashboard: what it costs, what is open, what came of it, under the URL's filters."""
     dashboard = Dashboard(request)
-    documents = BudgetLine.objects.visible_to(request.user).annexes(request.user)
+    documents, count = BudgetLine.objects.visible_to(request.user).annexes(
+        request.user, DOCUMENTS_LISTED
+    )
     context = {
         "dashboard": dashboard,
-        "documents": documents[:DOCUMENTS_LISTED],
-        "more_documents": max(len(documents) - DOCUMENTS_LISTED, 0),
+        "documents": documents,
+        "more_documents": max(count - DOCUMENTS_LISTED, 0),
     }
     return render_with_tables(
         request,
