@@ -1,7 +1,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from programs.filters import OrderingFilter, period, program_status, related, related_via
+from programs.filters import period, program_status, related, related_via
 from programs.models import Document, Organisation, Program, ProgramLine, Theme
 
 from .models import BudgetLine, ContributionKind, Funder, Subsidy
@@ -19,7 +19,7 @@ class BudgetLineFilter(filters.FilterSet):
     organisation = related_via(Organisation, "program__organisations", label=_("Organisatie"))
     programStatus = program_status("program__status")
     periodFrom, periodUntil = period("start", "end")
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(("position", "position"), ("amount", "amount"), ("label", "description"))
     )
 
@@ -38,7 +38,7 @@ class SubsidyFilter(filters.FilterSet):
     )
     programStatus = program_status("instrument__status")
     periodFrom, periodUntil = period("granted_on")
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(
             ("granted_amount", "grantedAmount"),
             ("project_volume", "projectVolume"),

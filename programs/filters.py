@@ -93,18 +93,6 @@ def program_status(lookup):
     )
 
 
-class OrderingFilter(filters.OrderingFilter):
-    """`ordering=-amount`, with the record's key as the last key, in the direction of the one
-    before it: records that sort alike keep one order from page to page, so paging through a
-    list neither repeats nor skips one. Each offered order has an index on (its column, id)."""
-
-    def filter(self, qs, value):
-        ordering = [self.get_ordering_value(param) for param in value or () if param]
-        if not ordering:
-            return qs
-        return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class PeriodFilter(filters.NumberFilter):
     """A year bound on a record's (fuzzy) period: `periodFrom=2015`, `periodUntil=2016`.
@@ -196,7 +184,7 @@ class PublicIdFilter(filters.ModelChoiceFilter):
 
 class DocumentFilter(filters.FilterSet):
     issuer = related(Organisation, "issuer")
-    ordering = OrderingFilter(fields=(("title", "title"), ("date_date", "issued")))
+    ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "issued")))
 
     class Meta:
         model = Document
@@ -204,7 +192,7 @@ class DocumentFilter(filters.FilterSet):
 
 
 class ThemeFilter(filters.FilterSet):
-    ordering = OrderingFilter(fields=(("name", "name"),))
+    ordering = filters.OrderingFilter(fields=(("name", "name"),))
 
     class Meta:
         model = Theme
@@ -215,7 +203,7 @@ class OrganisationFilter(filters.FilterSet):
     parent = related(Organisation, "parent")
     source = related(Document, "source")
     program = related(Program, "programs", distinct=True)
-    ordering = OrderingFilter(fields=(("name", "name"), ("place", "place")))
+    ordering = filters.OrderingFilter(fields=(("name", "name"), ("place", "place")))
 
     class Meta:
         model = Organisation
@@ -232,7 +220,7 @@ class ProgramFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Program.Kind.choices, label=_("Soort"))
     status = filters.ChoiceFilter(choices=Program.Status.choices, label=_("Status"))
     source = related(Document, "source")
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("start_date", "start"), ("end_date", "end"))
     )
 
@@ -293,7 +281,7 @@ class CommitmentFilter(filters.FilterSet):
     )
     fulfilledBy = related(Document, "fulfilled_by", label=_("Afgedaan met"))
     source = related(Document, "source", label=_("Bron"))
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(
             ("number", "number"),
             ("made_on_date", "madeOn"),
@@ -337,7 +325,7 @@ class ActionFilter(filters.FilterSet):
         field_name="commitments", queryset=visible(Commitment), label=_("Voert uit")
     )
     source = related(Document, "source", label=_("Bron"))
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(("title", "title"), ("due_date", "due")),
         field_labels={
             "title": _("Titel"),
@@ -357,7 +345,7 @@ class IndicatorFilter(filters.FilterSet):
     program = related(Program, "program")
     theme = related(Theme, "themes")
     source = related(Document, "source")
-    ordering = OrderingFilter(
+    ordering = filters.OrderingFilter(
         fields=(("name", "name"), ("value", "value"), ("reference_date", "reference"))
     )
 

@@ -326,8 +326,7 @@ class Document(Publishable):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        # The key last, as in every list's order: records that sort alike keep their order
-        # from page to page (see programs.filters.OrderingFilter).
+        # The key last, as every page of a list ends its order (limburg_maak.api.in_total_order).
         ordering = ["-date_date", "title", "pk"]
         indexes = [
             # The default order and the API's `issued` ordering (which sorts the few documents

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from limburg_maak.api import page_of
+from limburg_maak.api import in_total_order, page_of
 
 from .exports import CONTENT_TYPES, table_response
 from .formats import format_money
@@ -221,8 +221,9 @@ class Table:
         rows = []
         records = self.rows
         if isinstance(records, QuerySet):
-            # Every row of a long list: records (and their prefetches) read a chunk at a time.
-            records = records.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
+            # Every row of a long list, in the pages' order: records (and their prefetches)
+            # read a chunk at a time.
+            records = in_total_order(records).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
         for row in records:
             cells = self._cells(row)
             values = []
@@ -246,9 +247,7 @@ class Table:
 def slice_of(rows, start, stop):
     """`rows[start:stop]`: a LIMIT query for a QuerySet, any iterable otherwise."""
     if isinstance(rows, QuerySet):
-        # Rows that sort alike keep one order from page to page: the primary key decides.
-        ordering = rows.query.order_by or rows.model._meta.ordering
-        return page_of(rows.order_by(*ordering, "pk"), start, stop)
+        return page_of(rows, start, stop)
     if hasattr(rows, "__getitem__"):
         return rows[start:stop]
     return islice(rows, start, stop)

@@ -20,6 +20,8 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from limburg_maak.api import in_total_order
+
 from . import feeds, filters, serializers
 from .forms import ReminderListForm
 from .models import (
@@ -141,7 +143,9 @@ class RecordViewSet(viewsets.ModelViewSet):
         if request.accepted_renderer.format != CSVRenderer.format:
             return super().list(request, *args, **kwargs)
         self.paginator.check(request)
-        records = self.filter_queryset(self.get_queryset()).iterator(chunk_size=CSV_CHUNK_SIZE)
+        # In the order of the JSON pages, ties included.
+        records = in_total_order(self.filter_queryset(self.get_queryset()))
+        records = records.iterator(chunk_size=CSV_CHUNK_SIZE)
         rows = serializer_table(self.get_serializer(), records)
         return csv_response(self.list_name(), rows)
 

@@ -131,6 +131,18 @@ def test_the_browsable_api_steps_to_the_next_page(themes, client):
     }
 
 
+def paged_and_whole(api, ordering):
+    """The commitments' ids in `ordering`, read three pages of ten at a time, and in one page."""
+    listed = []
+    for page in (1, 2, 3):
+        query = {"ordering": ordering, "pageSize": 10, "page": page}
+        listed += [
+            record["id"] for record in api.get("/api/v1/commitments", query).json()["results"]
+        ]
+    whole = api.get("/api/v1/commitments", {"ordering": ordering, "pageSize": 100}).json()
+    return listed, [record["id"] for record in whole["results"]]
+
+
 @pytest.mark.parametrize("ordering", ["number", "-deadline", "madeOn"])
 def test_pages_past_the_first_hold_the_lists_records_in_order_each_once(api, db, ordering):
     # Past the first page the keys are picked first; the pages must still tile the list.
@@ -140,15 +152,9 @@ def test_pages_past_the_first_hold_the_lists_records_in_order_each_once(api, db,
             deadline=f"{1990 + number}",
             made_on=f"{1980 + (number * 7) % 25}",
         )
-    listed = []
-    for page in (1, 2, 3):
-        body = api.get(
-            "/api/v1/commitments", {"ordering": ordering, "pageSize": 10, "page": page}
-        ).json()
-        listed += [record["id"] for record in body["results"]]
+    listed, whole = paged_and_whole(api, ordering)
 
-    whole = api.get("/api/v1/commitments", {"ordering": ordering, "pageSize": 100}).json()
-    assert listed == [record["id"] for record in whole["results"]]
+    assert listed == whole
     assert len(set(listed)) == 25
 
 
@@ -201,15 +207,9 @@ def test_records_that_sort_alike_are_each_listed_once_across_pages(api, db, orde
             deadline="2020",
             made_on="2019",
         )
-    listed = []
-    for page in (1, 2, 3):
-        body = api.get(
-            "/api/v1/commitments", {"ordering": ordering, "pageSize": 10, "page": page}
-        ).json()
-        listed += [record["id"] for record in body["results"]]
+    listed, whole = paged_and_whole(api, ordering)
 
-    whole = api.get("/api/v1/commitments", {"ordering": ordering, "pageSize": 100}).json()
-    assert listed == [record["id"] for record in whole["results"]]
+    assert listed == whole
     assert len(set(listed)) == 25
 
 

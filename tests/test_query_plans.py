@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from budgets.views import BudgetLineViewSet, SubsidyViewSet
-from limburg_maak.api import Pagination
+from limburg_maak.api import Pagination, in_total_order
 from programs.filters import CommitmentFilter
 from programs.views import (
     CommitmentViewSet,
@@ -66,7 +66,8 @@ def plan_nodes(queryset):
     """The nodes of the first page's plan, without those of subplans: a related list built
     per row in a correlated subquery (the commitments' themes, say) sorts its few rows, never
     the table."""
-    plan = json.loads(queryset[: Pagination.page_size].explain(format="json"))[0]["Plan"]
+    page = in_total_order(queryset)[: Pagination.page_size]
+    plan = json.loads(page.explain(format="json"))[0]["Plan"]
     nodes, todo = [], [plan]
     while todo:
         node = todo.pop()
