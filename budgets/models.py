@@ -55,6 +55,7 @@ class Totals:
 class BudgetLineQuerySet(PublishableQuerySet):
     published_via = ("document", "program")
     search_fields = (("label", "A"), ("note", "C"))
+    stored_search = True
 
     def get_by_public_id(self, public_id):
         """`sterke-maakindustrie-2015-1`; DoesNotExist for anything else."""
@@ -252,6 +253,7 @@ class SubsidyQuerySet(PublishableQuerySet):
         ("description", "C"),
         ("slug", "D"),
     )
+    stored_search = True
 
     def granted(self):
         """Grants made: granted, or granted and settled."""

@@ -13,6 +13,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connections, models
@@ -72,12 +73,29 @@ def search_vector(search_fields):
     )
 
 
+class StoredColumn(models.Expression):
+    """A column of the queryset's own table that is not a model field: the search vector and
+    text a migration stores for a large table (`SearchQuerySet.stored_search`)."""
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
 class SearchQuerySet(models.QuerySet):
     """`search(q)`: the records matching `q`, annotated `search_rank`, best match first."""
 
     #: (field lookup, weight) pairs, weight "A" for names and titles down to "D" for
     #: identifiers. Lookups may cross foreign keys (a subsidy's recipient name).
     search_fields = ()
+    #: On PostgreSQL, whether the table stores `search_vector` and `search_text` of
+    #: `search_fields` in columns of its own, kept by a trigger (budgets `0007_stored_search`):
+    #: for large tables and for fields in other tables, which no index of this one can cover.
+    stored_search = False
 
     def search(self, query):
         """Records matching `query`, best first; none for a query shorter than two characters.
@@ -117,15 +135,24 @@ class SearchQuerySet(models.QuerySet):
                 unwanted = reduce(or_, (SearchQuery(word, config=CONFIG) for word in excluded))
                 similar &= ~models.Q(search_vector=unwanted)
             condition |= similar
-        matches = self.alias(
-            search_vector=search_vector(self.search_fields),
-            search_text=search_text(self._search_field_names()),
-        ).filter(condition)
+        matches = self.alias(**self._searched()).filter(condition)
         # The text rank (weighted by field) plus how closely the names alone match, so that a
         # record named after the query comes before one that mentions it in passing.
         names = search_text(self._search_field_names("A"))
         rank = SearchRank(models.F("search_vector"), search_query)
         return matches._ranked(rank + TrigramWordSimilarity(wanted or query, names))
+
+    def _searched(self):
+        """The vector and text `_search_postgresql` searches: stored, or computed."""
+        if self.stored_search:
+            return {
+                "search_vector": StoredColumn("search_vector", SearchVectorField()),
+                "search_text": StoredColumn("search_text", models.TextField()),
+            }
+        return {
+            "search_vector": search_vector(self.search_fields),
+            "search_text": search_text(self._search_field_names()),
+        }
 
     def _search_words(self, query):
         wanted, excluded = split_query(query)
