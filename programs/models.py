@@ -7,7 +7,7 @@ from operator import attrgetter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Coalesce, JSONObject, RowNumber
+from django.db.models.functions import Coalesce, Concat, JSONObject, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -157,6 +157,16 @@ class JSONList(models.Subquery):
             connection,
             template="(SELECT json_group_array(json(rows.item)) FROM (%(subquery)s) rows)",
         )
+
+
+def linked_list(user, records, lookup, *names, **expressions):
+    """A `JSONList` annotation: the `records` (a model, or a queryset for another order) whose
+    `lookup` is the outer record, as far as `user` may see them, each an object of the fields
+    `names` and of name=expression pairs. The links an API list shows, without a prefetch."""
+    if isinstance(records, type):
+        records = records.objects
+    fields = {name: models.F(name) for name in names} | expressions
+    return JSONList(records.visible_to(user).filter(**{lookup: models.OuterRef("pk")}), **fields)
 
 
 class StaleRecord(Exception):
@@ -500,6 +510,28 @@ class ProgramQuerySet(PublishableQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
+    def with_link_lists(self, user):
+        """Annotate `linked_themes` and `linked_roles` (each role's organisation, null where
+        `user` may not see it, and its role) as JSON lists, as far as `user` may see them."""
+        organisation = BuiltinJSONObject(
+            slug=models.F("organisation__slug"), name=models.F("organisation__name")
+        )
+        if not can_read_concepts(user, Organisation):
+            organisation = models.Case(
+                models.When(
+                    organisation__publication_status=PublicationStatus.PUBLISHED,
+                    then=organisation,
+                ),
+                default=None,
+                output_field=models.JSONField(),
+            )
+        # Their own order without its first key, the program's name: one program's roles.
+        roles = ProgramOrganisation.objects.order_by("role", "organisation__name", "pk")
+        return self.annotate(
+            linked_themes=linked_list(user, Theme, "programs", "slug", "name"),
+            linked_roles=linked_list(user, roles, "program", "role", organisation=organisation),
+        )
+
 
 class Program(Publishable, Cited):
     """Something the province runs or funds: a programme, scheme, fund or instrument."""
@@ -764,26 +796,14 @@ class CommitmentQuerySet(PublishableQuerySet):
     def with_link_lists(self, user):
         """Annotate the links the API lists, as far as `user` may see the records linked:
         `linked_submitters`, `linked_themes`, `linked_programs` and `linked_actions`, each a
-        JSON list in the linked model's order (`JSONList`): no prefetch query for them."""
-
-        def linked(model, lookup):
-            return model.objects.visible_to(user).filter(**{lookup: models.OuterRef("pk")})
-
-        slug = models.F("slug")
+        JSON list in the linked model's order (`linked_list`): no prefetch query for them."""
         return self.annotate(
-            linked_submitters=JSONList(
-                linked(Person, "motions_submitted"),
-                slug=slug,
-                name=models.F("name"),
-                party=models.F("party"),
+            linked_submitters=linked_list(
+                user, Person, "motions_submitted", "slug", "name", "party"
             ),
-            linked_themes=JSONList(linked(Theme, "commitments"), slug=slug, name=models.F("name")),
-            linked_programs=JSONList(
-                linked(Program, "commitments"), slug=slug, name=models.F("name")
-            ),
-            linked_actions=JSONList(
-                linked(Action, "commitments"), slug=slug, title=models.F("title")
-            ),
+            linked_themes=linked_list(user, Theme, "commitments", "slug", "name"),
+            linked_programs=linked_list(user, Program, "commitments", "slug", "name"),
+            linked_actions=linked_list(user, Action, "commitments", "slug", "title"),
         )
 
 
@@ -1273,6 +1293,17 @@ class Settlement(Publishable):
 class ActionQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "C"), ("slug", "D"))
 
+    def with_link_lists(self, user):
+        """Annotate `linked_themes` and `linked_commitments` as JSON lists, as far as `user`
+        may see them."""
+        public_id = Concat("kind", models.Value("-"), "number", output_field=models.CharField())
+        return self.annotate(
+            linked_themes=linked_list(user, Theme, "actions", "slug", "name"),
+            linked_commitments=linked_list(
+                user, Commitment, "actions", "title", public_id=public_id
+            ),
+        )
+
 
 class Action(Publishable, Cited):
     """A new initiative announced in a document, with an owner and a (fuzzy) due date."""
@@ -1334,6 +1365,10 @@ class Action(Publishable, Cited):
 
 class IndicatorQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("sector", "B"), ("unit", "C"), ("slug", "D"))
+
+    def with_link_lists(self, user):
+        """Annotate `linked_themes` as a JSON list, as far as `user` may see them."""
+        return self.annotate(linked_themes=linked_list(user, Theme, "indicators", "slug", "name"))
 
 
 class Indicator(Publishable, Cited):

@@ -97,7 +97,7 @@ class FieldsBuiltOnce:
 
 class RefListSerializer(serializers.ListSerializer):
     """Links to related records: the list the queryset annotated as `linked_<source>` when it
-    did (`CommitmentQuerySet.with_link_lists`, limited to what the reader may see), else the
+    did (the querysets' `with_link_lists`, limited to what the reader may see), else the
     related records themselves."""
 
     def get_attribute(self, instance):
@@ -372,6 +372,9 @@ class ProgramLineSerializer(VisibleRefSerializer):
 class ProgramOrganisationSerializer(serializers.Serializer):
     organisation = OrganisationRefSerializer()
     role = serializers.ChoiceField(choices=ProgramOrganisation.Role.choices)
+
+    class Meta:
+        list_serializer_class = RefListSerializer
 
 
 class ProgramSerializer(RecordSerializer):

@@ -34,7 +34,6 @@ from .models import (
     Organisation,
     Person,
     Program,
-    ProgramOrganisation,
     Settlement,
     StaleRecord,
     Theme,
@@ -296,14 +295,10 @@ class ProgramViewSet(RecordViewSet):
     search_fields = ["name", "description"]
 
     def get_queryset(self):
-        user = self.request.user
         return (
             self.visible()
             .select_related("parent", "program_line__budget_program", "source")
-            .prefetch_related(
-                visible_prefetch("themes", Theme, user),
-                visible_prefetch("roles", ProgramOrganisation, user, "organisation"),
-            )
+            .with_link_lists(self.request.user)
         )
 
 
@@ -349,14 +344,10 @@ class ActionViewSet(RecordViewSet):
     search_fields = ["title", "description"]
 
     def get_queryset(self):
-        user = self.request.user
         return (
             self.visible()
             .select_related("owner", "program", "source")
-            .prefetch_related(
-                visible_prefetch("themes", Theme, user),
-                visible_prefetch("commitments", Commitment, user),
-            )
+            .with_link_lists(self.request.user)
         )
 
 
@@ -367,11 +358,7 @@ class IndicatorViewSet(RecordViewSet):
     search_fields = ["name", "sector"]
 
     def get_queryset(self):
-        return (
-            self.visible()
-            .select_related("program", "source")
-            .prefetch_related(visible_prefetch("themes", Theme, self.request.user))
-        )
+        return self.visible().select_related("program", "source").with_link_lists(self.request.user)
 
 
 # Public pages
