@@ -173,6 +173,21 @@ class BudgetLine(Publishable):
             models.Index(fields=["position", "id"], name="budgetline_position"),
             models.Index(fields=["amount", "id"], name="budgetline_amount"),
             models.Index(fields=["label", "id"], name="budgetline_label"),
+            # Every column the totals read (`_total_figures` by document, program, theme or
+            # funder): PostgreSQL sums them from this index alone (an index-only scan) rather
+            # than from the table, whose rows also hold the stored search columns.
+            models.Index(
+                fields=[
+                    "publication_status",
+                    "document",
+                    "program",
+                    "funder",
+                    "contribution_kind",
+                    "amount",
+                ],
+                include=["id"],
+                name="budgetline_totals",
+            ),
         ]
         verbose_name = _("begrotingspost")
         verbose_name_plural = _("begrotingsposten")

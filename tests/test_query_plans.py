@@ -164,3 +164,32 @@ def test_the_date_of_the_latest_public_change_reads_each_history_index_backwards
     }
     assert len(backwards) == len(FEED_TYPES), backwards
     assert not [node for node in nodes if node["Node Type"] == "Aggregate"]
+
+
+# Outside a transaction, so that VACUUM can mark the table's pages all-visible, as autovacuum
+# keeps them at scale 1: only then does an index-only scan spare PostgreSQL the table's rows.
+@pytest.mark.django_db(transaction=True)
+def test_the_budget_totals_are_summed_from_their_covering_index(scale_data):
+    from budgets.models import BudgetLine
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE budgets_budgetline")
+    lines = BudgetLine.objects.visible_to(AnonymousUser())
+    with CaptureQueriesContext(connection) as captured:
+        lines.totals()
+        for field in ("document", "program", "program__themes", "funder"):
+            lines.totals_by(field)
+    assert len(captured.captured_queries) == 5
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
+            raw = cursor.fetchone()[0]
+        nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
+        while todo:
+            node = todo.pop()
+            nodes.append(node)
+            todo.extend(node.get("Plans", []))
+        lines_read = [node for node in nodes if node.get("Relation Name") == "budgets_budgetline"]
+        assert [(node["Node Type"], node.get("Index Name")) for node in lines_read] == [
+            ("Index Only Scan", "budgetline_totals")
+        ], query["sql"]
