@@ -503,7 +503,7 @@ def program_detail(request, slug):
     )
     subsidies = (
         Subsidy.objects.visible_to(user)
-        .filter(Q(instrument=program) | Q(instrument__parent=program))
+        .filter(instrument__in=Program.objects.filter(pk=program.pk).keys_with_parts())
         .select_related("recipient", "instrument", "source")
     )
     commitments = (
@@ -649,7 +649,7 @@ def commitment_detail(request, public_id):
         ),
         subsidy_table(
             Subsidy.objects.visible_to(user)
-            .filter(Q(instrument__in=programs) | Q(instrument__parent__in=programs))
+            .filter(instrument__in=programs.keys_with_parts())
             .select_related("instrument", "recipient", "source"),
             user,
             caption=_("Subsidies onder deze programma's"),

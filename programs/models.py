@@ -510,6 +510,15 @@ class ProgramQuerySet(PublishableQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
+    def keys_with_parts(self):
+        """The keys of these programs and of their parts (the programs whose parent is one of
+        them), read at once. Filtering on this list (`instrument__in=`) lets an index find a
+        program's subsidies; an OR over `instrument` and `instrument__parent`, or a subquery,
+        made PostgreSQL read every subsidy in date order to find the few."""
+        keys = self.values("pk")
+        parts = Program.objects.filter(models.Q(pk__in=keys) | models.Q(parent__in=keys))
+        return list(parts.values_list("pk", flat=True))
+
     def with_link_lists(self, user):
         """Annotate `linked_themes` and `linked_roles` (each role's organisation, null where
         `user` may not see it, and its role) as JSON lists, as far as `user` may see them."""

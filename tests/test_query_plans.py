@@ -193,3 +193,29 @@ def test_the_budget_totals_are_summed_from_their_covering_index(scale_data):
         assert [(node["Node Type"], node.get("Index Name")) for node in lines_read] == [
             ("Index Only Scan", "budgetline_totals")
         ], query["sql"]
+
+
+def test_a_programs_page_finds_its_subsidies_through_the_instrument_index(scale_data, client):
+    from budgets.models import Subsidy
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = on")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    program = Subsidy.objects.published().select_related("instrument").first().instrument
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(program.get_absolute_url()).status_code == 200
+    [query] = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "budgets_subsidy"')
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {query}")
+        raw = cursor.fetchone()[0]
+    nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    subsidies = [node["Index Name"] for node in nodes if "subsidy" in node.get("Index Name", "")]
+    assert subsidies and all("instrument_id" in name for name in subsidies), subsidies
