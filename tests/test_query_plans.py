@@ -1,4 +1,5 @@
-"""The main list queries read their first page from an index, not by sorting the whole table.
+"""The main list queries read their first page from an index, not by sorting the whole table;
+the filters, the budget totals and a program's subsidies find their rows through an index too.
 
 PostgreSQL only: the plans are PostgreSQL's. Each test builds its query the way the view does
 (the viewset's `get_queryset` and `filter_queryset`, or the register's QuerySet methods), takes
@@ -82,6 +83,19 @@ def index_names(nodes):
     return {node["Index Name"] for node in nodes if "Index Name" in node}
 
 
+def explained_nodes(sql):
+    """Every node of the plan of a captured statement, subplans included."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        raw = cursor.fetchone()[0]
+    nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    return nodes
+
+
 def assert_first_page_from_index(queryset, index):
     """The plan reads `index` and sorts nothing whole. An incremental sort (rows already in
     order by the leading keys, sorted within each group of equal ones) is allowed: the annex
@@ -147,15 +161,7 @@ def test_the_date_of_the_latest_public_change_reads_each_history_index_backwards
     with CaptureQueriesContext(connection) as captured:
         latest_change_at(FEED_TYPES)
     [query] = captured.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
-    nodes, todo = [], [plan]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
+    nodes = explained_nodes(query["sql"])
 
     backwards = {
         node["Index Name"]
@@ -181,14 +187,7 @@ def test_the_budget_totals_are_summed_from_their_covering_index(scale_data):
             lines.totals_by(field)
     assert len(captured.captured_queries) == 5
     for query in captured.captured_queries:
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
-            raw = cursor.fetchone()[0]
-        nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
-        while todo:
-            node = todo.pop()
-            nodes.append(node)
-            todo.extend(node.get("Plans", []))
+        nodes = explained_nodes(query["sql"])
         lines_read = [node for node in nodes if node.get("Relation Name") == "budgets_budgetline"]
         assert [(node["Node Type"], node.get("Index Name")) for node in lines_read] == [
             ("Index Only Scan", "budgetline_totals")
@@ -209,13 +208,6 @@ def test_a_programs_page_finds_its_subsidies_through_the_instrument_index(scale_
         for q in captured.captured_queries
         if q["sql"].startswith('SELECT "budgets_subsidy"')
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {query}")
-        raw = cursor.fetchone()[0]
-    nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
+    nodes = explained_nodes(query)
     subsidies = [node["Index Name"] for node in nodes if "subsidy" in node.get("Index Name", "")]
     assert subsidies and all("instrument_id" in name for name in subsidies), subsidies
