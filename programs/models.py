@@ -1017,6 +1017,11 @@ class Commitment(Publishable, Cited):
     def public_id(self):
         return f"{self.kind}-{self.number}"
 
+    @staticmethod
+    def public_id_expression():
+        """`public_id` computed by the database, for a link list read in a query."""
+        return Concat("kind", models.Value("-"), "number", output_field=models.CharField())
+
     @classmethod
     def split_public_id(cls, public_id):
         """`toezegging-1886` -> (`toezegging`, `1886`); None for what is no commitment's id."""
@@ -1305,7 +1310,7 @@ class ActionQuerySet(PublishableQuerySet):
     def with_link_lists(self, user):
         """Annotate `linked_themes` and `linked_commitments` as JSON lists, as far as `user`
         may see them."""
-        public_id = Concat("kind", models.Value("-"), "number", output_field=models.CharField())
+        public_id = Commitment.public_id_expression()
         return self.annotate(
             linked_themes=linked_list(user, Theme, "actions", "slug", "name"),
             linked_commitments=linked_list(

@@ -48,15 +48,15 @@ def links(body):
     }
 
 
-def get_list(client):
-    response = client.get("/api/v1/commitments")
+def only_record(client, endpoint):
+    response = client.get(f"/api/v1/{endpoint}")
     assert response.status_code == 200, response.content
     (body,) = response.json()["results"]
     return body
 
 
 def test_the_public_reads_the_published_links_in_their_models_order(api, commitment):
-    body = get_list(api)
+    body = only_record(api, "commitments")
 
     assert links(body) == {
         "submitters": [("Aerts", ""), ("Zegers", "CDA")],
@@ -71,7 +71,7 @@ def test_the_public_reads_the_published_links_in_their_models_order(api, commitm
 
 
 def test_staff_read_concept_links_too(staff_api, commitment):
-    body = get_list(staff_api)
+    body = only_record(staff_api, "commitments")
 
     assert links(body)["submitters"] == [("Aerts", ""), ("Meulen", ""), ("Zegers", "CDA")]
     assert links(body)["themes"] == ["Automotive", "Chemie", "Zorgtechnologie"]
@@ -80,20 +80,18 @@ def test_staff_read_concept_links_too(staff_api, commitment):
 def test_the_list_and_the_detail_show_the_same_links(api, commitment):
     detail = api.get(f"/api/v1/commitments/{commitment.public_id}").json()
 
-    assert links(get_list(api)) == links(detail)
+    assert links(only_record(api, "commitments")) == links(detail)
 
 
 def test_a_commitment_without_links_has_empty_lists(api, db):
     factories.CommitmentFactory()
 
-    assert links(get_list(api)) == {"submitters": [], "themes": [], "programs": [], "actions": []}
-
-
-def only_record(client, endpoint):
-    response = client.get(f"/api/v1/{endpoint}")
-    assert response.status_code == 200, response.content
-    (body,) = response.json()["results"]
-    return body
+    assert links(only_record(api, "commitments")) == {
+        "submitters": [],
+        "themes": [],
+        "programs": [],
+        "actions": [],
+    }
 
 
 @pytest.fixture

@@ -69,13 +69,19 @@ def plan_nodes(queryset):
     per row in a correlated subquery (the commitments' themes, say) sorts its few rows, never
     the table."""
     page = in_total_order(queryset)[: Pagination.page_size]
-    plan = json.loads(page.explain(format="json"))[0]["Plan"]
+    return nodes_of(json.loads(page.explain(format="json"))[0]["Plan"], subplans=False)
+
+
+def nodes_of(plan, subplans=True):
+    """The nodes of `plan`, with or without those of its subplans."""
     nodes, todo = [], [plan]
     while todo:
         node = todo.pop()
         nodes.append(node)
         todo.extend(
-            child for child in node.get("Plans", []) if child["Parent Relationship"] != "SubPlan"
+            child
+            for child in node.get("Plans", [])
+            if subplans or child["Parent Relationship"] != "SubPlan"
         )
     return nodes
 
@@ -89,12 +95,7 @@ def explained_nodes(sql):
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         raw = cursor.fetchone()[0]
-    nodes, todo = [], [(json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
-    return nodes
+    return nodes_of((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
 
 
 def assert_first_page_from_index(queryset, index):

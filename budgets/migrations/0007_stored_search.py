@@ -71,33 +71,35 @@ CREATE TRIGGER budgets_subsidy_search
 UPDATE budgets_subsidy SET slug = slug;
 CREATE INDEX subsidy_search_vector ON budgets_subsidy USING gin (search_vector);
 CREATE INDEX subsidy_search_text ON budgets_subsidy USING gin (search_text gin_trgm_ops);
-
--- Setting the key to itself fires the subsidy's own trigger, which reads the new name.
-CREATE FUNCTION budgets_subsidy_recipient_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE budgets_subsidy SET recipient_id = recipient_id WHERE recipient_id = NEW.id;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER budgets_subsidy_recipient_renamed
-    AFTER UPDATE OF name ON programs_organisation
-    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
-    EXECUTE FUNCTION budgets_subsidy_recipient_renamed();
-CREATE FUNCTION budgets_subsidy_instrument_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE budgets_subsidy SET instrument_id = instrument_id WHERE instrument_id = NEW.id;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER budgets_subsidy_instrument_renamed
-    AFTER UPDATE OF name ON programs_program
-    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
-    EXECUTE FUNCTION budgets_subsidy_instrument_renamed();
 """
 
+
+# A subsidy is searched by its recipient's and instrument's names: when one is renamed, setting
+# the subsidy's key to itself fires the subsidy's own trigger, which reads the new name.
+RENAMED = {"recipient": "programs_organisation", "instrument": "programs_program"}
+
+
+def renamed(key, table):
+    name = f"budgets_subsidy_{key}_renamed"
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE budgets_subsidy SET {key}_id = {key}_id WHERE {key}_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER {name}
+    AFTER UPDATE OF name ON {table}
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION {name}();
+"""
+
+
+def undo_renamed(key, table):
+    name = f"budgets_subsidy_{key}_renamed"
+    return f"DROP TRIGGER {name} ON {table};\nDROP FUNCTION {name}();\n"
+
+
 UNDO = """
-DROP TRIGGER budgets_subsidy_instrument_renamed ON programs_program;
-DROP FUNCTION budgets_subsidy_instrument_renamed();
-DROP TRIGGER budgets_subsidy_recipient_renamed ON programs_organisation;
-DROP FUNCTION budgets_subsidy_recipient_renamed();
 DROP TRIGGER budgets_subsidy_search ON budgets_subsidy;
 DROP FUNCTION budgets_subsidy_search();
 ALTER TABLE budgets_subsidy DROP COLUMN search_vector, DROP COLUMN search_text;
@@ -114,6 +116,8 @@ def forwards(apps, schema_editor):
         return
     schema_editor.execute(BUDGET_LINE)
     schema_editor.execute(SUBSIDY)
+    for key, table in RENAMED.items():
+        schema_editor.execute(renamed(key, table))
     remove_computed_indexes(apps, schema_editor)
 
 
@@ -121,6 +125,8 @@ def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     add_computed_indexes(apps, schema_editor)
+    for key, table in RENAMED.items():
+        schema_editor.execute(undo_renamed(key, table))
     schema_editor.execute(UNDO)
 
 
