@@ -6,11 +6,13 @@ it is written in Dutch. `FuzzyDateField` declares the two columns on a model in 
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +40,7 @@ _MONTH_SPAN = {
     Precision.LATE: 4,
     Precision.YEAR: 12,
 }
+_PRECISIONS = frozenset(Precision.values)
 _THIRD_START = {Precision.EARLY: 1, Precision.MID: 5, Precision.LATE: 9}
 _THIRD_WORD = {Precision.EARLY: _("begin"), Precision.MID: _("medio"), Precision.LATE: _("eind")}
 _SEASON_START = {3: _("voorjaar"), 6: _("zomer"), 9: _("najaar"), 12: _("winter")}
@@ -89,7 +92,7 @@ class FuzzyDate:
     precision: str = Precision.DAY
 
     def __post_init__(self):
-        if self.precision not in Precision.values:
+        if self.precision not in _PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
         if self.start != period_start(self.start, self.precision):
             raise ValueError(f"{self.start} does not start a {self.precision} period")
@@ -107,23 +110,7 @@ class FuzzyDate:
         return _add_months(self.start, _MONTH_SPAN[self.precision]) - datetime.timedelta(days=1)
 
     def __str__(self):
-        start, precision = self.start, self.precision
-        if precision == Precision.DAY:
-            return date_format(start, "j F Y")
-        if precision == Precision.MONTH:
-            return date_format(start, "F Y")
-        if precision == Precision.QUARTER:
-            return _("%(n)se kwartaal %(year)s") % {"n": (start.month + 2) // 3, "year": start.year}
-        if precision == Precision.HALF_YEAR:
-            return _("%(n)se helft %(year)s") % {
-                "n": 1 if start.month == 1 else 2,
-                "year": start.year,
-            }
-        if precision == Precision.SEASON:
-            return f"{_SEASON_START[start.month]} {start.year}"
-        if precision in _THIRD_WORD:
-            return f"{_THIRD_WORD[precision]} {start.year}"
-        return str(start.year)
+        return _label(self.start, self.precision, get_language())
 
     @classmethod
     def parse(cls, text):
@@ -158,6 +145,28 @@ class FuzzyDate:
         if re.fullmatch(r"\d{4}", words):
             return cls(datetime.date(int(words), 1, 1), Precision.YEAR)
         raise ValueError(f"geen datum of periode: {text!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(start, precision, language):
+    """How a period is written in `language` (the active one): cached, since a list writes
+    the same few hundred periods over and over, and months are written by `date_format`."""
+    if precision == Precision.DAY:
+        return date_format(start, "j F Y")
+    if precision == Precision.MONTH:
+        return date_format(start, "F Y")
+    if precision == Precision.QUARTER:
+        return _("%(n)se kwartaal %(year)s") % {"n": (start.month + 2) // 3, "year": start.year}
+    if precision == Precision.HALF_YEAR:
+        return _("%(n)se helft %(year)s") % {
+            "n": 1 if start.month == 1 else 2,
+            "year": start.year,
+        }
+    if precision == Precision.SEASON:
+        return f"{_SEASON_START[start.month]} {start.year}"
+    if precision in _THIRD_WORD:
+        return f"{_THIRD_WORD[precision]} {start.year}"
+    return str(start.year)
 
 
 def period_start(day, precision):

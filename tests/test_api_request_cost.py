@@ -1,17 +1,23 @@
-"""What an API read does not do: build its query twice, build a filter form nobody asked for,
-build its serializers' fields from the model again, walk every value to camelCase its keys, or
-leave the process's long-lived objects to the garbage collector during requests."""
+"""What an API read does not do: build its query twice, build a filter form nobody asked for
+or form fields for filters it did not name, build its serializers' fields from the model again
+or walk them again for every record, write the same period label anew, walk every value to
+camelCase its keys, or leave the process's long-lived objects to the garbage collector during
+requests."""
 
 import gc
 import importlib
 import json
 
 import pytest
+from django.utils import translation
 from django_filters import FilterSet
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer as LibraryRenderer
 from rest_framework.serializers import ModelSerializer
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from limburg_maak.renderers import CamelCaseJSONRenderer
+from programs import fuzzydates
+from programs.fuzzydates import FuzzyDate
 from programs.views import CommitmentViewSet
 
 from . import factories
@@ -81,6 +87,77 @@ def test_a_read_with_a_filter_is_filtered_and_checked(commitments, api, filter_f
     assert [record["id"] for record in response.json()["results"]] == [fulfilled.public_id]
     assert api.get(COMMITMENTS, {"status": "onbekend"}).status_code == 400
     assert filter_forms_built == ["CommitmentFilter", "CommitmentFilter"]
+
+
+def test_a_filtered_read_builds_form_fields_only_for_the_filters_it_names(
+    commitments, api, monkeypatch
+):
+    """django-filter copied all 22 filters of the register and built a form field for each."""
+    forms = []
+    original = FilterSet.form
+
+    def recording(self):
+        form = original.fget(self)
+        forms.append(sorted(form.fields))
+        return form
+
+    monkeypatch.setattr(FilterSet, "form", property(recording))
+    factories.CommitmentFactory(status="voldaan", number="20")
+    factories.CommitmentFactory(status="voldaan", number="30")
+
+    response = api.get(COMMITMENTS, {"status": "voldaan", "ordering": "-number", "page": 1})
+
+    assert response.status_code == 200
+    assert [record["number"] for record in response.json()["results"]] == ["30", "20"]
+    assert forms[-1] == ["ordering", "status"]
+    assert api.get(COMMITMENTS, {"status": "onbekend", "ordering": "number"}).status_code == 400
+    assert forms[-1] == ["ordering", "status"]
+    assert api.get(COMMITMENTS, {"kind": "motie"}).json()["results"] == []
+    assert forms[-1] == ["kind"]
+
+
+def test_a_list_walks_its_serializers_fields_once_however_many_records(db, api, monkeypatch):
+    """DRF walked each serializer's fields mapping again for every record it wrote."""
+    walks = []
+    original = BindingDict.values
+
+    def counting(self):
+        walks.append(1)
+        return original(self)
+
+    monkeypatch.setattr(BindingDict, "values", counting)
+    factories.CommitmentFactory()
+    api.get(COMMITMENTS)
+    one = len(walks)
+    factories.CommitmentFactory.create_batch(9)
+
+    walks.clear()
+    body = api.get(COMMITMENTS).json()
+
+    assert len(body["results"]) == 10
+    assert len(walks) == one
+
+
+def test_a_list_writes_each_period_label_once_per_language(db, api, monkeypatch):
+    fuzzydates._label.cache_clear()
+    written = []
+    original = fuzzydates.date_format
+
+    def counting(value, format_string):
+        written.append(value)
+        return original(value, format_string)
+
+    monkeypatch.setattr(fuzzydates, "date_format", counting)
+    factories.CommitmentFactory.create_batch(5, made_on="7 november 2014")
+
+    body = api.get(COMMITMENTS).json()
+
+    assert {record["madeOn"]["label"] for record in body["results"]} == {"7 november 2014"}
+    assert len(written) == 1
+    with translation.override("en"):
+        assert str(FuzzyDate.parse("7 november 2014")) == "7 November 2014"
+        assert str(FuzzyDate.parse("medio 2016")) == "mid 2016"
+    assert str(FuzzyDate.parse("medio 2016")) == "medio 2016"
 
 
 def test_the_production_app_keeps_its_startup_objects_out_of_garbage_collection():
