@@ -96,11 +96,26 @@ class FieldsBuiltOnce:
         built = FieldsBuiltOnce._built_fields.get(type(self))
         if built is None:
             built = FieldsBuiltOnce._built_fields[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
+        return {name: copy_of(field) for name, field in built.items()}
 
     @functools.cached_property
     def _readable_fields(self):
         return tuple(field for field in self.fields.values() if not field.write_only)
+
+
+def copy_of(field):
+    """A field like the unbound `field`: a copy of its attributes for a plain field (DRF's deep
+    copy calls the constructor again, most of a small list's setting up), a deep copy for a
+    nested serializer and for a field with a child field, which binds to its own copy."""
+    nested = isinstance(field, serializers.BaseSerializer) or any(
+        isinstance(value, serializers.Field) for value in vars(field).values()
+    )
+    if nested:
+        return copy.deepcopy(field)
+    copied = copy.copy(field)
+    if "_validators" in vars(copied):
+        copied._validators = list(copied._validators)
+    return copied
 
 
 class RefListSerializer(serializers.ListSerializer):

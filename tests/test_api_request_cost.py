@@ -12,7 +12,8 @@ import pytest
 from django.utils import translation
 from django_filters import FilterSet
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer as LibraryRenderer
-from rest_framework.serializers import ModelSerializer
+from rest_framework.fields import Field
+from rest_framework.serializers import BaseSerializer, ModelSerializer
 from rest_framework.utils.serializer_helpers import BindingDict
 
 from limburg_maak.renderers import CamelCaseJSONRenderer
@@ -114,6 +115,26 @@ def test_a_filtered_read_builds_form_fields_only_for_the_filters_it_names(
     assert forms[-1] == ["ordering", "status"]
     assert api.get(COMMITMENTS, {"kind": "motie"}).json()["results"] == []
     assert forms[-1] == ["kind"]
+
+
+def test_a_read_copies_no_plain_serializer_field_by_its_constructor(commitments, api, monkeypatch):
+    """DRF copied each field by calling its constructor again, for every serializer instance."""
+    rebuilt = []
+    original = Field.__deepcopy__
+
+    def counting(self, memo):
+        if not isinstance(self, BaseSerializer):
+            rebuilt.append(type(self).__name__)
+        return original(self, memo)
+
+    monkeypatch.setattr(Field, "__deepcopy__", counting)
+    api.get(COMMITMENTS)
+    rebuilt.clear()
+
+    body = api.get(COMMITMENTS).json()
+
+    assert rebuilt == []
+    assert body["results"][0]["madeOn"]["label"] == "7 november 2014"
 
 
 def test_a_list_walks_its_serializers_fields_once_however_many_records(db, api, monkeypatch):
