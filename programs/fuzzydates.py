@@ -255,13 +255,14 @@ class FuzzyDateField(property):
         a period ends before `day` exactly when it starts before the tile that contains `day`.
         That keeps the test on the indexed `<name>_date` column, the same on every database.
         """
-        condition = models.Q()
+        precisions_by_start = {}
         for precision in Precision.values:
+            precisions_by_start.setdefault(tile_start(day, precision), []).append(precision)
+        # One condition per tile start (the thirds share theirs): fewer to build and to plan.
+        condition = models.Q()
+        for start, precisions in precisions_by_start.items():
             condition |= models.Q(
-                **{
-                    self.precision_field: precision,
-                    f"{self.date_field}__lt": tile_start(day, precision),
-                }
+                **{f"{self.precision_field}__in": precisions, f"{self.date_field}__lt": start}
             )
         return condition
 

@@ -473,6 +473,22 @@ def test_the_database_and_python_agree_when_a_period_ends():
         day += datetime.timedelta(days=1)
 
 
+def test_a_period_end_is_tested_once_per_tile_start():
+    """Nine precisions, five tile starts on 15 June: begin, medio and eind share one (1 May),
+    month and season another (1 June), half year and year a third (1 January)."""
+    condition = Commitment.deadline.ends_before(datetime.date(2026, 6, 15))
+
+    assert sorted(
+        dict(child.children)["deadline_precision__in"] for child in condition.children
+    ) == [
+        ["day"],
+        ["early", "mid", "late"],
+        ["half_year", "year"],
+        ["month", "season"],
+        ["quarter"],
+    ]
+
+
 def test_deadline_changes_are_kept_from_partial_and_reverted_copies():
     commitment = CommitmentFactory(deadline="medio 2026")
     partial = Commitment.objects.only("pk", "title", "version").get(pk=commitment.pk)
