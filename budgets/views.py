@@ -73,8 +73,8 @@ class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
     filterset_class = filters.BudgetLineFilter
     search_fields = ["label", "program__name", "note"]
 
-    def get_queryset(self):
-        return self.visible().select_related("document", "program")
+    def records_for(self, user):
+        return super().records_for(user).select_related("document", "program")
 
     @extend_schema(
         summary="Totaal van de begrotingsposten",
@@ -135,8 +135,8 @@ class SubsidyViewSet(RecordViewSet):
     filterset_class = filters.SubsidyFilter
     search_fields = ["slug", "description", "recipient__name", "instrument__name"]
 
-    def get_queryset(self):
-        return self.visible().select_related("instrument", "recipient", "source")
+    def records_for(self, user):
+        return super().records_for(user).select_related("instrument", "recipient", "source")
 
     @extend_schema(
         operation_id="subsidies_360giving",

@@ -1,15 +1,20 @@
 """Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
 
+import functools
 import hashlib
 from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Prefetch
+from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -37,6 +42,7 @@ from .models import (
     Settlement,
     StaleRecord,
     Theme,
+    can_read_concepts,
     change_reason_limit,
     count_of,
 )
@@ -74,6 +80,21 @@ def visible_prefetch(lookup, model, user, *select_related):
     if select_related:
         queryset = queryset.select_related(*select_related)
     return Prefetch(lookup, queryset=queryset)
+
+
+@functools.lru_cache(maxsize=64)
+def public_records(viewset_class, day):
+    """What `viewset_class` lists on `day` to every reader who may not read concept records (the
+    public, API keys): their `records_for` is the same query, so it is built once per process
+    and day and cloned for each request. Building it (the register's deadline flags for the
+    day and its link lists) was a sixth of a request's time. Only the query is kept, no rows."""
+    return viewset_class().records_for(AnonymousUser())
+
+
+@receiver(setting_changed)
+def forget_public_records(**kwargs):
+    # A query may depend on settings (the register's COMMITMENT_DUE_SOON_DAYS).
+    public_records.cache_clear()
 
 
 # Records read per query (with their prefetches) while a CSV list streams.
@@ -127,8 +148,15 @@ class RecordViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     model = None
 
-    def visible(self):
-        return self.model.objects.visible_to(self.request.user)
+    def records_for(self, user):
+        """The records `user` may read, with what the list and the detail read of them."""
+        return self.model.objects.visible_to(user)
+
+    def get_queryset(self):
+        user = self.request.user
+        if can_read_concepts(user):
+            return self.records_for(user)
+        return public_records(type(self), timezone.localdate()).all()
 
     def get_renderers(self):
         """Lists also render CSV (`Accept: text/csv` or `?format=csv`)."""
@@ -264,8 +292,8 @@ class DocumentViewSet(RecordViewSet):
     filterset_class = filters.DocumentFilter
     search_fields = ["title", "summary", "reference"]
 
-    def get_queryset(self):
-        return self.visible().select_related("issuer")
+    def records_for(self, user):
+        return super().records_for(user).select_related("issuer")
 
 
 class ThemeViewSet(RecordViewSet):
@@ -274,9 +302,6 @@ class ThemeViewSet(RecordViewSet):
     filterset_class = filters.ThemeFilter
     search_fields = ["name", "description"]
 
-    def get_queryset(self):
-        return self.visible()
-
 
 class OrganisationViewSet(RecordViewSet):
     model = Organisation
@@ -284,8 +309,8 @@ class OrganisationViewSet(RecordViewSet):
     filterset_class = filters.OrganisationFilter
     search_fields = ["name", "abbreviation", "place", "description"]
 
-    def get_queryset(self):
-        return self.visible().select_related("parent", "source")
+    def records_for(self, user):
+        return super().records_for(user).select_related("parent", "source")
 
 
 class ProgramViewSet(RecordViewSet):
@@ -294,11 +319,12 @@ class ProgramViewSet(RecordViewSet):
     filterset_class = filters.ProgramFilter
     search_fields = ["name", "description"]
 
-    def get_queryset(self):
+    def records_for(self, user):
         return (
-            self.visible()
+            super()
+            .records_for(user)
             .select_related("parent", "program_line__budget_program", "source")
-            .with_link_lists(self.request.user)
+            .with_link_lists(user)
         )
 
 
@@ -333,8 +359,8 @@ class CommitmentViewSet(PublicIdLookupMixin, RecordViewSet):
     filterset_class = filters.CommitmentFilter
     search_fields = ["number", "title", "text", "agenda_item", "fulfilment", "remaining"]
 
-    def get_queryset(self):
-        return commitments_for(self.request.user, link_lists=True)
+    def records_for(self, user):
+        return commitments_for(user, link_lists=True)
 
 
 class ActionViewSet(RecordViewSet):
@@ -343,11 +369,12 @@ class ActionViewSet(RecordViewSet):
     filterset_class = filters.ActionFilter
     search_fields = ["title", "description"]
 
-    def get_queryset(self):
+    def records_for(self, user):
         return (
-            self.visible()
+            super()
+            .records_for(user)
             .select_related("owner", "program", "source")
-            .with_link_lists(self.request.user)
+            .with_link_lists(user)
         )
 
 
@@ -357,8 +384,8 @@ class IndicatorViewSet(RecordViewSet):
     filterset_class = filters.IndicatorFilter
     search_fields = ["name", "sector"]
 
-    def get_queryset(self):
-        return self.visible().select_related("program", "source").with_link_lists(self.request.user)
+    def records_for(self, user):
+        return super().records_for(user).select_related("program", "source").with_link_lists(user)
 
 
 # Public pages

@@ -4,12 +4,13 @@ or walk them again for every record, write the same period label anew, walk ever
 camelCase its keys, or leave the process's long-lived objects to the garbage collector during
 requests."""
 
+import datetime
 import gc
 import importlib
 import json
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django_filters import FilterSet
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer as LibraryRenderer
 from rest_framework.fields import Field
@@ -19,11 +20,21 @@ from rest_framework.utils.serializer_helpers import BindingDict
 from limburg_maak.renderers import CamelCaseJSONRenderer
 from programs import fuzzydates
 from programs.fuzzydates import FuzzyDate
-from programs.views import CommitmentViewSet
+from programs.views import CommitmentViewSet, RecordViewSet, public_records
 
 from . import factories
 
 COMMITMENTS = "/api/v1/commitments"
+
+
+def public_viewsets():
+    """Every API viewset whose records readers list, its subclasses included."""
+    found, todo = [], [RecordViewSet]
+    while todo:
+        viewset = todo.pop()
+        todo += viewset.__subclasses__()
+        found += [viewset] if viewset.model else []
+    return found
 
 
 @pytest.fixture
@@ -61,6 +72,55 @@ def test_a_read_builds_the_list_query_once(commitments, request, monkeypatch, cl
 
     assert client.get(COMMITMENTS).status_code == 200
     assert calls == ["GET"]
+
+
+def test_public_reads_build_their_query_once_per_day(commitments, api, staff_api, monkeypatch):
+    """Every reader who may not read concepts gets the same query: built once, not per request."""
+    built = []
+    original = CommitmentViewSet.records_for
+
+    def counting(self, user):
+        built.append(user.is_staff)
+        return original(self, user)
+
+    monkeypatch.setattr(CommitmentViewSet, "records_for", counting)
+    today = datetime.date(2030, 6, 1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today)
+    concept = factories.CommitmentFactory(publication_status="concept", deadline="2030-06-02")
+
+    for _ in range(3):
+        assert concept.public_id not in api.get(COMMITMENTS).content.decode()
+    assert built == [False]
+    for _ in range(2):
+        assert concept.public_id in staff_api.get(COMMITMENTS).content.decode()
+    assert built == [False, True, True]
+
+    concept.publication_status = "published"
+    concept._change_reason = "Gepubliceerd"
+    concept.save()
+    assert api.get(COMMITMENTS, {"overdue": "true"}).json()["results"] == []
+    today = datetime.date(2030, 6, 3)
+    (record,) = api.get(COMMITMENTS, {"overdue": "true"}).json()["results"]
+    assert record["id"] == concept.public_id
+    assert built == [False, True, True, False]
+
+
+def test_a_setting_the_query_reads_applies_to_public_reads_at_once(db, api, settings):
+    in_eight_days = timezone.localdate() + datetime.timedelta(days=8)
+    soon = factories.CommitmentFactory(deadline=in_eight_days.isoformat())
+    settings.COMMITMENT_DUE_SOON_DAYS = 5
+    assert api.get(f"{COMMITMENTS}/{soon.public_id}").json()["isDueSoon"] is False
+
+    settings.COMMITMENT_DUE_SOON_DAYS = 10
+
+    assert api.get(f"{COMMITMENTS}/{soon.public_id}").json()["isDueSoon"] is True
+
+
+@pytest.mark.parametrize("viewset", public_viewsets(), ids=lambda viewset: viewset.__name__)
+def test_building_a_public_query_reads_no_data(db, viewset, django_assert_num_queries):
+    """What is built once per day may hold no rows: only the query."""
+    with django_assert_num_queries(0):
+        public_records.__wrapped__(viewset, datetime.date(2030, 6, 1))
 
 
 def test_a_write_still_needs_the_models_permission(commitments, api, django_user_model):
