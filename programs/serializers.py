@@ -119,9 +119,9 @@ def copy_of(field):
 
 
 class RefListSerializer(serializers.ListSerializer):
-    """Links to related records: the list the queryset annotated as `linked_<source>` when it
-    did (the querysets' `with_link_lists`, limited to what the reader may see), else the
-    related records themselves."""
+    """Related records: the list the queryset annotated or prefetched as `linked_<source>` when
+    it did (the querysets' `with_link_lists`, `views.histories_prefetched`; limited to what the
+    reader may see), else the related records themselves."""
 
     def get_attribute(self, instance):
         links = getattr(instance, f"linked_{self.source}", None)
@@ -441,6 +441,7 @@ class DeadlineChangeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     new_label = serializers.CharField()
 
     class Meta:
+        list_serializer_class = RefListSerializer
         model = DeadlineChange
         fields = [
             "old_deadline",
@@ -459,6 +460,7 @@ class SettlementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     decided_at = MeetingRefSerializer(allow_null=True, required=False)
 
     class Meta:
+        list_serializer_class = RefListSerializer
         model = Settlement
         fields = [
             "proposed_on",
@@ -477,6 +479,7 @@ class CommitmentRelationSerializer(FieldsBuiltOnce, serializers.ModelSerializer)
     related = CommitmentRefSerializer()
 
     class Meta:
+        list_serializer_class = RefListSerializer
         model = CommitmentRelation
         fields = ["kind", "related", "note"]
 

@@ -33,6 +33,7 @@ from .models import (
     Action,
     Commitment,
     CommitmentRelation,
+    DeadlineChange,
     Document,
     Indicator,
     Meeting,
@@ -53,25 +54,49 @@ from .tables import Column, Table, count_column, record_column, render_with_tabl
 def commitments_for(user, link_lists=False):
     """The register as `user` may read it: flags computed, histories prefetched, and the links
     to submitters, themes, programs and actions prefetched, or with `link_lists` annotated as
-    JSON lists in the same query (`with_link_lists`: the API's page costs no query per list)."""
+    JSON lists in the same query (`with_link_lists`: the API's page costs no query per list)
+    and the histories prefetched as lists (`histories_prefetched`)."""
     commitments = (
         Commitment.objects.visible_to(user)
         .with_flags()
         .select_related("made_by", "meeting", "fulfilled_by", "source")
-        .prefetch_related(
-            "deadline_changes",
-            visible_prefetch("settlements", Settlement, user, "proposal_document", "decided_at"),
-            visible_prefetch("relations", CommitmentRelation, user, "related"),
-        )
     )
     if link_lists:
-        return commitments.with_link_lists(user)
+        return commitments.with_link_lists(user).prefetch_related(
+            *histories_prefetched(user, as_lists=True)
+        )
     return commitments.prefetch_related(
+        *histories_prefetched(user),
         visible_prefetch("submitters", Person, user),
         visible_prefetch("themes", Theme, user),
         visible_prefetch("programs", Program, user),
         visible_prefetch("actions", Action, user),
     )
+
+
+def histories_prefetched(user, as_lists=False):
+    """Prefetches of a commitment's deadline changes, and its settlements and relations as far
+    as `user` may see them. With `as_lists`, each is a plain list `linked_<name>`, as the API's
+    serializers read it: Django then builds no related manager and no filtered queryset per
+    commitment, and the rows are ordered within their commitment only (their `Meta.ordering`
+    after its leading `commitment`), which needs no join to the commitments to sort them."""
+    histories = {
+        "deadline_changes": DeadlineChange.objects.all(),
+        "settlements": Settlement.objects.visible_to(user).select_related(
+            "proposal_document", "decided_at"
+        ),
+        "relations": CommitmentRelation.objects.visible_to(user).select_related("related"),
+    }
+    if not as_lists:
+        return [Prefetch(name, records) for name, records in histories.items()]
+    return [
+        Prefetch(
+            name,
+            records.order_by(*records.model._meta.ordering[1:]),
+            to_attr=f"linked_{name}",
+        )
+        for name, records in histories.items()
+    ]
 
 
 def visible_prefetch(lookup, model, user, *select_related):

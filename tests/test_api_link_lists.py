@@ -1,13 +1,25 @@
 """The links an API list shows, read in the page's own query as JSON lists (`with_link_lists`):
 in the linked model's order, and only what the reader may see. A commitment's submitters,
 themes, programs and actions; a program's themes and the roles of organisations; an action's
-themes and commitments; an indicator's themes."""
+themes and commitments; an indicator's themes. And a commitment's histories (deadline changes,
+settlements, relations), prefetched as lists in their order within the commitment."""
+
+import datetime
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from programs.models import Action, ProgramOrganisation, PublicationStatus
+from programs.models import (
+    Action,
+    CommitmentRelation,
+    DeadlineChange,
+    ProgramOrganisation,
+    PublicationStatus,
+)
 
 from . import factories
 
@@ -217,3 +229,44 @@ def test_the_links_cost_no_query_of_their_own(api, program, endpoint, django_ass
     with django_assert_num_queries(queries):
         response = api.get(f"/api/v1/{endpoint}")
     assert response.status_code == 200
+
+
+def test_a_commitments_histories_are_listed_in_their_order_within_it(api, staff_api, db):
+    first, second = factories.CommitmentFactory.create_batch(2)
+    at = timezone.make_aware(datetime.datetime(2024, 3, 1, 12))
+    for commitment in (second, first):
+        for days, reason in [(9, "later"), (1, "eerder")]:
+            DeadlineChange.objects.create(
+                commitment=commitment,
+                old_deadline="medio 2025",
+                new_deadline="eind 2025",
+                changed_at=at + datetime.timedelta(days=days),
+                reason=reason,
+            )
+        for day, status in [(20, CONCEPT), (5, PublicationStatus.PUBLISHED)]:
+            factories.SettlementFactory(
+                commitment=commitment,
+                proposed_on=datetime.date(2026, 1, day),
+                publication_status=status,
+            )
+    CommitmentRelation.objects.create(
+        commitment=first, related=second, kind="repeats", publication_status="published"
+    )
+
+    reset_queries()  # as each request does: read what is captured before the next one
+    with CaptureQueriesContext(connection) as captured:
+        bodies = api.get("/api/v1/commitments").json()["results"]
+    (changes,) = [q["sql"] for q in captured if 'FROM "programs_deadlinechange"' in q["sql"]]
+    staff_bodies = staff_api.get("/api/v1/commitments").json()["results"]
+
+    for body in bodies:
+        assert [change["reason"] for change in body["deadlineHistory"]] == ["eerder", "later"]
+        assert [s["proposedOn"] for s in body["settlements"]] == ["2026-01-05"]
+    for body in staff_bodies:
+        assert [s["proposedOn"] for s in body["settlements"]] == ["2026-01-05", "2026-01-20"]
+    assert {body["id"]: [r["related"]["id"] for r in body["relations"]] for body in bodies} == {
+        first.public_id: [second.public_id],
+        second.public_id: [],
+    }
+    # Ordered within their commitment: no join to the commitments to sort the changes by them.
+    assert '"programs_commitment"' not in changes
