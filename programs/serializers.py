@@ -95,23 +95,29 @@ class FieldsBuiltOnce:
     def get_fields(self):
         built = FieldsBuiltOnce._built_fields.get(type(self))
         if built is None:
-            built = FieldsBuiltOnce._built_fields[type(self)] = super().get_fields()
-        return {name: copy_of(field) for name, field in built.items()}
+            fields = super().get_fields()
+            built = FieldsBuiltOnce._built_fields[type(self)] = {
+                name: (field, copier_for(field)) for name, field in fields.items()
+            }
+        return {name: copy_field(field) for name, (field, copy_field) in built.items()}
 
     @functools.cached_property
     def _readable_fields(self):
         return tuple(field for field in self.fields.values() if not field.write_only)
 
 
-def copy_of(field):
-    """A field like the unbound `field`: a copy of its attributes for a plain field (DRF's deep
-    copy calls the constructor again, most of a small list's setting up), a deep copy for a
-    nested serializer and for a field with a child field, which binds to its own copy."""
+def copier_for(field):
+    """How to copy the unbound `field` for a serializer instance: its attributes for a plain
+    field (DRF's deep copy calls the constructor again, most of a small list's setting up), a
+    deep copy for a nested serializer and for a field with a child field, which binds to its
+    own copy."""
     nested = isinstance(field, serializers.BaseSerializer) or any(
         isinstance(value, serializers.Field) for value in vars(field).values()
     )
-    if nested:
-        return copy.deepcopy(field)
+    return copy.deepcopy if nested else copy_attributes
+
+
+def copy_attributes(field):
     copied = copy.copy(field)
     if "_validators" in vars(copied):
         copied._validators = list(copied._validators)

@@ -178,6 +178,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.model.objects.visible_to(user)
 
     def get_queryset(self):
+        """Staff's records built for them; anyone else's, the public query of the day."""
         user = self.request.user
         if can_read_concepts(user):
             return self.records_for(user)

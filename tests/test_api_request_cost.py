@@ -43,47 +43,45 @@ def commitments(db):
 
 
 @pytest.fixture
-def filter_forms_built(monkeypatch):
-    """How many filter forms (FilterSet instances) the API built."""
-    built = []
-    original = FilterSet.__init__
+def calls(monkeypatch):
+    """`calls(owner, name, note)`: a list that gets `note(...)` of the arguments of every call
+    of `owner.name`, which still does what it did."""
 
-    def counting(self, *args, **kwargs):
-        built.append(type(self).__name__)
-        original(self, *args, **kwargs)
+    def spy(owner, name, note):
+        noted, original = [], getattr(owner, name)
 
-    monkeypatch.setattr(FilterSet, "__init__", counting)
-    return built
+        def noting(*args, **kwargs):
+            noted.append(note(*args, **kwargs))
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, noting)
+        return noted
+
+    return spy
+
+
+@pytest.fixture
+def filter_forms_built(calls):
+    """The filter forms (FilterSet instances) the API built, by class name."""
+    return calls(FilterSet, "__init__", lambda self, *args, **kwargs: type(self).__name__)
 
 
 @pytest.mark.parametrize("client_name", ["api", "staff_api"])
-def test_a_read_builds_the_list_query_once(commitments, request, monkeypatch, client_name):
+def test_a_read_builds_the_list_query_once(commitments, request, calls, client_name):
     """DRF's model permissions asked the view for its queryset to learn its model, for a read
     that needs no permission: the register's query was built twice per request."""
-    calls = []
-    original = CommitmentViewSet.get_queryset
-
-    def counting(self):
-        calls.append(self.request.method)
-        return original(self)
-
-    monkeypatch.setattr(CommitmentViewSet, "get_queryset", counting)
+    methods = calls(CommitmentViewSet, "get_queryset", lambda view: view.request.method)
     client = request.getfixturevalue(client_name)
 
     assert client.get(COMMITMENTS).status_code == 200
-    assert calls == ["GET"]
+    assert methods == ["GET"]
 
 
-def test_public_reads_build_their_query_once_per_day(commitments, api, staff_api, monkeypatch):
+def test_public_reads_build_their_query_once_per_day(
+    commitments, api, staff_api, monkeypatch, calls
+):
     """Every reader who may not read concepts gets the same query: built once, not per request."""
-    built = []
-    original = CommitmentViewSet.records_for
-
-    def counting(self, user):
-        built.append(user.is_staff)
-        return original(self, user)
-
-    monkeypatch.setattr(CommitmentViewSet, "records_for", counting)
+    built = calls(CommitmentViewSet, "records_for", lambda view, user: user.is_staff)
     today = datetime.date(2030, 6, 1)
     monkeypatch.setattr(timezone, "localdate", lambda *args: today)
     concept = factories.CommitmentFactory(publication_status="concept", deadline="2030-06-02")
@@ -177,36 +175,21 @@ def test_a_filtered_read_builds_form_fields_only_for_the_filters_it_names(
     assert forms[-1] == ["kind"]
 
 
-def test_a_read_copies_no_plain_serializer_field_by_its_constructor(commitments, api, monkeypatch):
+def test_a_read_copies_no_plain_serializer_field_by_its_constructor(commitments, api, calls):
     """DRF copied each field by calling its constructor again, for every serializer instance."""
-    rebuilt = []
-    original = Field.__deepcopy__
-
-    def counting(self, memo):
-        if not isinstance(self, BaseSerializer):
-            rebuilt.append(type(self).__name__)
-        return original(self, memo)
-
-    monkeypatch.setattr(Field, "__deepcopy__", counting)
+    copied = calls(Field, "__deepcopy__", lambda field, memo: field)
     api.get(COMMITMENTS)
-    rebuilt.clear()
+    copied.clear()
 
     body = api.get(COMMITMENTS).json()
 
-    assert rebuilt == []
+    assert [type(field) for field in copied if not isinstance(field, BaseSerializer)] == []
     assert body["results"][0]["madeOn"]["label"] == "7 november 2014"
 
 
-def test_a_list_walks_its_serializers_fields_once_however_many_records(db, api, monkeypatch):
+def test_a_list_walks_its_serializers_fields_once_however_many_records(db, api, calls):
     """DRF walked each serializer's fields mapping again for every record it wrote."""
-    walks = []
-    original = BindingDict.values
-
-    def counting(self):
-        walks.append(1)
-        return original(self)
-
-    monkeypatch.setattr(BindingDict, "values", counting)
+    walks = calls(BindingDict, "values", lambda fields: fields)
     factories.CommitmentFactory()
     api.get(COMMITMENTS)
     one = len(walks)
@@ -219,16 +202,9 @@ def test_a_list_walks_its_serializers_fields_once_however_many_records(db, api, 
     assert len(walks) == one
 
 
-def test_a_list_writes_each_period_label_once_per_language(db, api, monkeypatch):
+def test_a_list_writes_each_period_label_once_per_language(db, api, calls):
     fuzzydates._label.cache_clear()
-    written = []
-    original = fuzzydates.date_format
-
-    def counting(value, format_string):
-        written.append(value)
-        return original(value, format_string)
-
-    monkeypatch.setattr(fuzzydates, "date_format", counting)
+    written = calls(fuzzydates, "date_format", lambda value, format_string: value)
     factories.CommitmentFactory.create_batch(5, made_on="7 november 2014")
 
     body = api.get(COMMITMENTS).json()
@@ -248,16 +224,9 @@ def test_the_production_app_keeps_its_startup_objects_out_of_garbage_collection(
     assert gc.get_freeze_count() > 0
 
 
-def test_serializer_fields_are_built_from_the_model_once(commitments, api, monkeypatch):
+def test_serializer_fields_are_built_from_the_model_once(commitments, api, calls):
     """DRF read every model field's options again for each request's serializers."""
-    built = []
-    original = ModelSerializer.build_field
-
-    def counting(self, *args, **kwargs):
-        built.append(type(self).__name__)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ModelSerializer, "build_field", counting)
+    built = calls(ModelSerializer, "build_field", lambda serializer, *args: type(serializer))
     api.get(COMMITMENTS)
     first = len(built)
 
