@@ -8,6 +8,7 @@ from programs.admin import (
     PublicationRightsMixin,
     PublishableAdmin,
     SpreadsheetAdminMixin,
+    StoredSearchAdminMixin,
     fuzzy_column,
     slug_filter,
 )
@@ -29,7 +30,7 @@ def money_column(field, description):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+class BudgetLineAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin):
     resource_classes = [BudgetLineResource]
     list_display = [
         "document",
@@ -53,7 +54,7 @@ class BudgetLineAdmin(SpreadsheetAdminMixin, PublishableAdmin):
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+class SubsidyAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin):
     resource_classes = [SubsidyResource]
     list_display = [
         "recipient",

@@ -86,6 +86,31 @@ class StoredColumn(models.Expression):
         return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
+class TextContains(models.Lookup):
+    """`lhs ILIKE '%rhs%'` (PostgreSQL): a trigram index serves it, where Django's `icontains`
+    (`UPPER(lhs) LIKE`) can only be checked row by row."""
+
+    lookup_name = "text_contains"
+    prepare_rhs = False
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = compiler.compile(self.lhs)
+        return f"{lhs} ILIKE %s", (*params, f"%{connection.ops.prep_for_like_query(self.rhs)}%")
+
+
+class AnyOf(models.Lookup):
+    """`lhs = ANY(rhs)` for an array such as an `ArraySubquery` (PostgreSQL): the array is made
+    once and its items looked up in lhs's index, also inside an OR, where `lhs IN (subquery)`
+    in an OR is checked row by row."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = compiler.compile(self.lhs)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 class SearchQuerySet(models.QuerySet):
     """`search(q)`: the records matching `q`, annotated `search_rank`, best match first."""
 
