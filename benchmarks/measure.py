@@ -213,7 +213,7 @@ def clients():
     return {False: Client(), True: staff}
 
 
-def fetch(client, case):
+def fetch_once(client, case):
     response = client.get(case.url)
     if response.status_code != 200:
         raise SystemExit(f"{case.url} answered {response.status_code}: {response.content[:300]}")
@@ -235,10 +235,18 @@ def floor(statements):
     return time.perf_counter() - started
 
 
-def measure(case, client, repeat):
-    """Time `repeat` requests of `case` and its floor, after one warm-up request."""
+def measure(case, client, repeat, after_write=False):
+    """Time `repeat` requests of `case` and its floor, after one warm-up request; with
+    `after_write`, each request is the first after an edit (cached figures are stale)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from programs.caching import data_changed
+
+    def fetch(client, case):
+        if after_write:
+            data_changed()  # outside a transaction: the data version is replaced at once
+        return fetch_once(client, case)
 
     fetch(client, case)
     with CaptureQueriesContext(connection) as captured:
@@ -272,22 +280,23 @@ def report_line(result):
     )
 
 
-def run(repeat=30, only=None, out=sys.stdout):
+def run(repeat=30, only=None, out=sys.stdout, after_write=False):
     """Measure every case (or those whose kind starts with `only`), printing each as it ends."""
     from django.db import connection
 
     sample = samples()
     by_staff = clients()
     print(
-        f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case, "
-        f"{os.cpu_count()} CPUs\n\n{HEADER}\n{'-' * len(HEADER)}",
+        f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case"
+        f"{', each the first after an edit' if after_write else ''}, {os.cpu_count()} CPUs"
+        f"\n\n{HEADER}\n{'-' * len(HEADER)}",
         file=out,
         flush=True,
     )
     results = []
     for case in cases(sample):
         if only is None or case.kind.startswith(only):
-            results.append(measure(case, by_staff[case.staff], repeat))
+            results.append(measure(case, by_staff[case.staff], repeat, after_write))
             print(report_line(results[-1]), file=out, flush=True)
     met = sum(result.target_met for result in results)
     print(f"\n{met} of {len(results)} cases meet their target.", file=out)
@@ -298,6 +307,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30, help="requests per case (30)")
     parser.add_argument("--only", help="only cases of this kind: api, page or admin")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="make each request the first after an edit: no cached figure or search is valid",
+    )
     arguments = parser.parse_args()
     os.environ.update(PRODUCTION_ENVIRONMENT)
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -313,7 +327,7 @@ def main():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    run(arguments.repeat, arguments.only)
+    run(arguments.repeat, arguments.only, after_write=arguments.after_write)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ each is shown and which public page it links to.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Count, Window
 from django.utils.translation import gettext_lazy as _
@@ -109,21 +110,25 @@ def is_searchable(query):
     return MIN_QUERY_LENGTH <= len(normalise_query(query)) <= MAX_QUERY_LENGTH
 
 
-def search_site(query, user, limit=RESULTS_PER_TYPE):
-    """The groups with results for `query` as `user` may see them: one query per type.
+def best_matches(matches, limit):
+    """(the best `limit` records of `matches`, how many match in all), in one query: the
+    count is a window over the matches."""
+    records = list(matches.annotate(search_total=Window(Count("pk")))[:limit])
+    return records, records[0].search_total if records else 0
 
-    Each query returns the best `limit` records with the number of all matches beside them
-    (a window count), so the count costs no query of its own.
+
+def search_site(query, user, limit=RESULTS_PER_TYPE):
+    """The groups with results for `query` as `user` may see them.
+
+    Each type's best records and count are cached until the data changes, under the SQL of
+    its search (which holds the query and what the reader may see); the results are made
+    from them per request, since a result's link may depend on the reader.
     """
     groups = []
     for label, model, related, to_result in TYPES:
-        records = list(
-            model.objects.visible_to(user)
-            .search(query)
-            .select_related(*related)
-            .annotate(search_total=Window(Count("pk")))[:limit]
-        )
+        matches = model.objects.visible_to(user).search(query).select_related(*related)
+        records, total = matches.cached(f"search:{limit}", partial(best_matches, limit=limit))
         if records:
             results = [to_result(record, user) for record in records]
-            groups.append(Group(label, records[0].search_total, results))
+            groups.append(Group(label, total, results))
     return groups

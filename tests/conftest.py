@@ -1,3 +1,5 @@
+from functools import partial
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -12,6 +14,13 @@ def dutch_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...` runs the block's on-commit callbacks as its commit would: the
+    data version is replaced, and cached figures may be kept from here on."""
+    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture(autouse=True)

@@ -29,3 +29,19 @@ def test_percentiles_come_from_the_measured_values():
     assert measure.percentile(values, 50) == 0.030
     assert measure.percentile(values, 95) > 0.040
     assert measure.percentile([0.5], 95) == 0.5
+
+
+def test_after_write_each_page_is_measured_as_the_first_read_after_an_edit(db, committed):
+    with committed():
+        call_command("load_memo", verbosity=0)
+        call_command("generate_scale_data", scale=0.002, seed=1, verbosity=0)
+
+    def queries(**options):
+        results = measure.run(repeat=1, only="page", out=io.StringIO(), **options)
+        return {result.case.name: result.queries for result in results}
+
+    cached, fresh = queries(), queries(after_write=True)
+
+    # Cached until the data changes: the dashboard's figures and a search's results.
+    for name in ("dashboard", "search"):
+        assert fresh[name] > cached[name], name

@@ -7,7 +7,6 @@ Each test runs in one transaction that never commits, so writes run their on-com
 
 import socket
 from decimal import Decimal
-from functools import partial
 
 import pytest
 from django.core.cache import cache
@@ -34,12 +33,6 @@ pytestmark = pytest.mark.django_db
 
 TOTALS = "/api/v1/budget-lines/totals"
 REDIS_URL = "redis://127.0.0.1:6379/13"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed(): ...` runs the block's on-commit callbacks as its commit would."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

@@ -200,6 +200,34 @@ def test_query_count_is_one_per_type_however_many_results(
     assert f"De {RESULTS_PER_TYPE} beste van {RESULTS_PER_TYPE + 6}" in main_of(response)
 
 
+def test_a_repeated_search_reads_no_data_until_a_record_changes(
+    client, db, committed, django_assert_max_num_queries
+):
+    with committed():
+        make_matches(2)
+    first = groups_of(search(client, "zonnepaneel"))
+    # No search query: at most the page's own (itself cached once the data is committed).
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        assert groups_of(search(client, "zonnepaneel")) == first
+    program = Program.objects.get(name="Zonnepaneel programma 0")
+    program.name = "Windmolen programma"
+    with committed():
+        program.save()
+    programs = groups_of(search(client, "zonnepaneel"))["Programma's en regelingen"]
+    assert [title for title, _url in programs] == ["Zonnepaneel programma 1"]
+
+
+def test_staff_and_the_public_never_share_cached_results(client, db, committed):
+    with committed():
+        factories.ProgramFactory(name="Zonnepaneel concept", **CONCEPT)
+        factories.ProgramFactory(name="Zonnepaneel openbaar")
+    anonymous = groups_of(search(client, "zonnepaneel"))["Programma's en regelingen"]
+    client.force_login(User.objects.create_superuser("redacteur"))
+    staff = groups_of(search(client, "zonnepaneel"))["Programma's en regelingen"]
+    assert [title for title, _url in anonymous] == ["Zonnepaneel openbaar"]
+    assert sorted(title for title, _url in staff) == ["Zonnepaneel concept", "Zonnepaneel openbaar"]
+
+
 @postgresql_only
 def test_dutch_word_forms_find_the_same_programs(memo):
     # "programma's" is read as "programma"; "subsidies" and "subsidie" differ in the Dutch
