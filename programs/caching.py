@@ -1,12 +1,16 @@
-"""Cached figures: totals, counts and rows kept in Django's cache until the data changes.
+"""Cached figures: totals, counts and rows kept in Django's cache until the data they read
+changes.
 
-One data version (a random token in the cache) is part of every figure's key. Any write to a
-model of `programs` or `budgets` (a save, a delete, a many-to-many change, `loaddata`) replaces
-the token once its transaction commits, so the next reader computes afresh and the old entries
-are never read again. Replacing it before the commit would let a concurrent reader cache the
-old data under the new token; a write in a rolled-back transaction replaces nothing. Writes
-that send no signals (`bulk_create` in `generate_scale_data`) call `data_changed()`
-themselves. The timeout only bounds how long unread entries take up room.
+Every table of `programs` and `budgets` (with their many-to-many and history tables) has a data
+version in the cache, a random token. A write to a model (a save, a delete, a many-to-many
+change, `loaddata`) replaces the version of the tables it wrote once its transaction commits;
+a figure is kept with the versions of the tables its computation read (every SQL statement it
+ran, prefetches and lazy reads included), and is valid while those still hold. So an edit of a
+commitment leaves the budget totals cached, and an edit of a budget line recomputes them.
+Replacing a version before the commit would let a concurrent reader cache the old data under
+the new one; a write in a rolled-back transaction replaces nothing. Writes that send no
+signals (`bulk_create` in `generate_scale_data`) call `data_changed()` themselves. The timeout
+only bounds how long unread entries take up room.
 
 A query's key is its SQL and parameters: the filters, what the reader may see (the public's
 query asks for published records, an editor's does not) and today's date where a figure
@@ -18,9 +22,14 @@ only learns of the writes made in its own process.
 """
 
 import hashlib
+import re
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache as once
 from functools import partial
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -31,26 +40,56 @@ from django.dispatch import receiver
 TRACKED_APPS = {"programs", "budgets"}
 VERSION_KEY = "figures:version"
 TIMEOUT = 60 * 60
+# Writes the database makes itself: renaming an organisation or a program rewrites the stored
+# search columns of its subsidies (trigger of budgets 0007_stored_search).
+ALSO_WRITTEN = {
+    "programs_organisation": {"budgets_subsidy"},
+    "programs_program": {"budgets_subsidy"},
+}
+QUOTED_NAME = re.compile(r'"([^"]+)"')
+# The tables read by the computations under way, so that a figure computed from another cached
+# figure also depends on what that one read.
+_reading = ContextVar("tables_read", default=())
 
 
-def data_version():
-    """The current data version; a new one when the cache has none (cleared, restarted)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
+@once
+def tracked_tables():
+    """The tables of the tracked apps' models, many-to-many and history tables included."""
+    return frozenset(
+        model._meta.db_table
+        for app in TRACKED_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+    )
+
+
+def version_key(table):
+    return f"{VERSION_KEY}:{table}"
+
+
+def data_versions(tables=None):
+    """{table: data version} of `tables` (every tracked table by default); a new version for a
+    table the cache has none of (cleared, restarted)."""
+    keys = {version_key(table): table for table in (tracked_tables() if tables is None else tables)}
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
         # Of two first readers, the first to add wins; both use its token.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        found |= cache.get_many(missing)
+    return {keys[key]: version for key, version in found.items()}
 
 
 class NewVersion:
-    """The on-commit callback that replaces the data version; knows whether it has run."""
+    """The on-commit callback that replaces the versions of the tables written; knows whether
+    it has run. Later writes of the same transaction add their tables to it."""
 
-    def __init__(self):
+    def __init__(self, tables):
+        self.tables = set(tables)
         self.done = False
 
     def __call__(self):
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set_many({version_key(table): uuid.uuid4().hex for table in self.tables}, None)
         self.done = True
 
 
@@ -67,14 +106,21 @@ def _pending(connection):
     ]
 
 
-def data_changed(using=DEFAULT_DB_ALIAS):
-    """Mark every cached figure stale once the current transaction on `using` commits."""
+def data_changed(using=DEFAULT_DB_ALIAS, tables=None):
+    """Mark the cached figures that read `tables` (default: any tracked table) stale once the
+    current transaction on `using` commits."""
+    tables = set(tracked_tables() if tables is None else tables)
+    for table in list(tables):
+        tables |= ALSO_WRITTEN.get(table, set())
     connection = connections[using]
     active = set(connection.savepoint_ids)
-    if any(savepoints <= active for savepoints, _callback in _pending(connection)):
-        # One already waits that commits whenever this write does.
-        return
-    transaction.on_commit(NewVersion(), using=using)
+    for savepoints, callback in _pending(connection):
+        if savepoints <= active:
+            # One already waits that commits whenever this write does (and, should this
+            # write's savepoint roll back, replaces a version too many: never too few).
+            callback.tables |= tables
+            return
+    transaction.on_commit(NewVersion(tables), using=using)
 
 
 def _reads_own_writes(using):
@@ -82,15 +128,44 @@ def _reads_own_writes(using):
     return connection.in_atomic_block and bool(_pending(connection))
 
 
+@contextmanager
+def tables_read(using):
+    """The tracked tables named by the SQL run on `using` inside the block, and by the cached
+    figures it read (a set, complete when the block ends)."""
+    named = set()
+
+    def record(execute, sql, params, many, context):
+        named.update(QUOTED_NAME.findall(sql))
+        return execute(sql, params, many, context)
+
+    token = _reading.set((*_reading.get(), named))
+    try:
+        with connections[using].execute_wrapper(record):
+            yield named
+    finally:
+        _reading.reset(token)
+        named &= tracked_tables()
+
+
 def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
     """`compute()` for `name` and `key` (anything with a stable `repr`), from the cache while
-    the data version holds."""
+    the tables it read are unchanged. `compute` returns data, not a lazy query."""
     if _reads_own_writes(using):
         return compute()
-    # The version is read before computing: a write committed meanwhile makes a new one.
-    version = data_version()
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()
-    return cache.get_or_set(f"figures:{version}:{name}:{digest}", compute, TIMEOUT)
+    entry_key = f"figures:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+    entry = cache.get(entry_key)
+    if entry is not None:
+        read, value = entry
+        if data_versions(read) == read:
+            for tables in _reading.get():
+                tables.update(read)
+            return value
+    # The versions are read before computing: a write committed meanwhile makes new ones.
+    versions = data_versions()
+    with tables_read(using) as tables:
+        value = compute()
+    cache.set(entry_key, ({table: versions[table] for table in tables}, value), TIMEOUT)
+    return value
 
 
 def query_key(*querysets):
@@ -121,10 +196,12 @@ def _tracked(sender):
 @receiver(post_delete)
 def record_written(sender, using, **kwargs):
     if _tracked(sender):
-        data_changed(using)
+        data_changed(using, {sender._meta.db_table})
 
 
 @receiver(m2m_changed)
-def links_changed(sender, action, using, **kwargs):
+def links_changed(sender, instance, action, model, using, **kwargs):
     if _tracked(sender) and action in {"post_add", "post_remove", "post_clear"}:
-        data_changed(using)
+        # The link table, and both sides, whose figures may count their links.
+        tables = {sender._meta.db_table, instance._meta.db_table, model._meta.db_table}
+        data_changed(using, tables)

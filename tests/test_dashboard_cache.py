@@ -2,7 +2,8 @@
 register's counts come from the cache until the data changes, and never after.
 
 Each test runs in one transaction that never commits, so writes run their on-commit callbacks
-(where the data version is replaced) inside `committed()`, the way a commit would.
+(where the data versions of the tables written are replaced) inside `committed()`, the way a
+commit would.
 """
 
 import socket
@@ -12,12 +13,14 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, ContributionKind
-from programs.caching import VERSION_KEY, data_version
-from programs.models import Commitment, Document, PublicationStatus
+from programs import caching
+from programs.caching import data_versions, version_key
+from programs.models import Commitment, Document, Organisation, PublicationStatus
 
 from .admin_forms import admin_url, browser_form
 from .factories import (
@@ -25,6 +28,7 @@ from .factories import (
     CommitmentFactory,
     DocumentFactory,
     ProgramFactory,
+    SubsidyFactory,
     ThemeFactory,
 )
 from .test_spreadsheet_import import LINE_HEADER, MEMO, csv_bytes, import_all
@@ -83,6 +87,12 @@ def register_counts(client):
     response = client.get("/toezeggingen")
     assert response.status_code == 200
     return {value: count for value, _label, count in response.context["status_counts"]}
+
+
+def html_of(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def etag_of(api, url):
@@ -206,6 +216,51 @@ def test_giving_a_program_a_theme_changes_the_theme_figures(api, client, lines, 
     assert client.get("/themas/reshoring").context["totals"].amount == Decimal("2000000.00")
 
 
+def test_an_edit_of_a_commitment_keeps_the_budget_figures_and_renews_the_register(
+    api, client, memo_data, committed, django_assert_num_queries
+):
+    totals, before = api_total(api), register_counts(client)
+    with committed():
+        CommitmentFactory(status=Commitment.Status.OPEN)
+
+    # The totals read no commitment: still cached, no query at all.
+    with django_assert_num_queries(0):
+        assert api_total(api) == totals
+    assert register_counts(client)[Commitment.Status.OPEN] == before[Commitment.Status.OPEN] + 1
+
+
+def test_a_figure_made_from_another_cached_figure_follows_that_ones_tables(lines, committed):
+    def total():
+        return BudgetLine.objects.aggregate(total=Sum("amount"))["total"]
+
+    def outer():
+        return caching.cached("inner", "key", total)
+
+    caching.cached("inner", "key", total)
+    # Made from the cached inner figure: it runs no SQL of its own.
+    assert caching.cached("outer", "key", outer) == Decimal("7000000.00")
+    with committed():
+        lines.amount = Decimal("3000000.00")
+        lines.save()
+
+    assert caching.cached("outer", "key", outer) == Decimal("9000000.00")
+
+
+def test_renaming_a_recipient_renews_the_subsidies_it_is_searched_by(client, db, committed):
+    with committed():
+        subsidy = SubsidyFactory()
+    name = subsidy.recipient.name
+    assert str(subsidy) in html_of(client, f"/zoeken?q={name}")
+
+    recipient = Organisation.objects.get(pk=subsidy.recipient_id)
+    recipient.name = "Zonnewarmte Zuid BV"
+    with committed():
+        recipient.save()
+
+    assert "Zonnewarmte Zuid BV" in html_of(client, "/zoeken?q=Zonnewarmte")
+    assert str(subsidy) not in html_of(client, f"/zoeken?q={name}")
+
+
 def test_a_spreadsheet_import_changes_the_memo_overview(
     staff_api, admin_client, memo_data, committed
 ):
@@ -264,7 +319,7 @@ def test_a_write_in_a_rolled_back_transaction_does_not_bump(
     api, lines, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     api_total(api)
-    version = data_version()
+    versions = data_versions()
 
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -276,22 +331,24 @@ def test_a_write_in_a_rolled_back_transaction_does_not_bump(
         raise RuntimeError("afgebroken")
 
     assert callbacks == []
-    assert data_version() == version
+    assert data_versions() == versions
     with django_assert_num_queries(0):
         assert api_total(api) == Decimal("2000000.00")
 
 
 def test_the_version_changes_only_when_the_write_commits(lines, django_capture_on_commit_callbacks):
-    version = data_version()
+    versions = data_versions()
 
     with django_capture_on_commit_callbacks() as callbacks:
         lines.amount = Decimal("3000000.00")
         lines.save()
-        assert data_version() == version
+        assert data_versions() == versions
 
     for callback in callbacks:
         callback()
-    assert data_version() != version
+    changed = {table for table, version in data_versions().items() if versions[table] != version}
+    # The table written and its history table; every other figure stays valid.
+    assert changed == {"budgets_budgetline", "budgets_historicalbudgetline"}
 
 
 def test_a_transaction_that_wrote_reads_its_own_writes(api, lines):
@@ -304,7 +361,7 @@ def test_a_transaction_that_wrote_reads_its_own_writes(api, lines):
 
 
 def test_each_test_starts_with_an_empty_cache():
-    assert cache.get(VERSION_KEY) is None
+    assert cache.get(version_key("budgets_budgetline")) is None
 
 
 # Redis
@@ -332,12 +389,12 @@ def test_figures_are_cached_and_invalidated_in_redis(api, lines, committed):
             before = api_total(api)
             with CaptureQueriesContext(connection) as cached_read:
                 api_total(api)
-            version = cache.get(VERSION_KEY)
+            version = cache.get(version_key("budgets_budgetline"))
             with committed():
                 lines.amount = Decimal("3000000.00")
                 lines.save()
             after = api_total(api)
-            new_version = cache.get(VERSION_KEY)
+            new_version = cache.get(version_key("budgets_budgetline"))
         finally:
             cache.clear()
 
