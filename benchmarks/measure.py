@@ -235,17 +235,25 @@ def floor(statements):
     return time.perf_counter() - started
 
 
-def measure(case, client, repeat, after_write=False):
+def measure(case, client, repeat, after_write=None):
     """Time `repeat` requests of `case` and its floor, after one warm-up request; with
-    `after_write`, each request is the first after an edit (cached figures are stale)."""
+    `after_write` (a model label, or "*" for any), each request is the first after an edit
+    of that model: the cached figures that read it are stale."""
+    from django.apps import apps
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from programs.caching import data_changed
+    from programs.caching import NewVersion, tracked_tables
+
+    if after_write == "*":
+        written = tracked_tables()
+    elif after_write:
+        written = {apps.get_model(after_write)._meta.db_table}
 
     def fetch(client, case):
         if after_write:
-            data_changed()  # outside a transaction: the data version is replaced at once
+            # What an edit committed by another process does.
+            NewVersion(written)()
         return fetch_once(client, case)
 
     fetch(client, case)
@@ -280,7 +288,7 @@ def report_line(result):
     )
 
 
-def run(repeat=30, only=None, out=sys.stdout, after_write=False):
+def run(repeat=30, only=None, out=sys.stdout, after_write=None):
     """Measure every case (or those whose kind starts with `only`), printing each as it ends."""
     from django.db import connection
 
@@ -288,7 +296,8 @@ def run(repeat=30, only=None, out=sys.stdout, after_write=False):
     by_staff = clients()
     print(
         f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case"
-        f"{', each the first after an edit' if after_write else ''}, {os.cpu_count()} CPUs"
+        f"{f', each the first after an edit of {after_write}' if after_write else ''}, "
+        f"{os.cpu_count()} CPUs"
         f"\n\n{HEADER}\n{'-' * len(HEADER)}",
         file=out,
         flush=True,
@@ -309,8 +318,11 @@ def main():
     parser.add_argument("--only", help="only cases of this kind: api, page or admin")
     parser.add_argument(
         "--after-write",
-        action="store_true",
-        help="make each request the first after an edit: no cached figure or search is valid",
+        nargs="?",
+        const="*",
+        metavar="MODEL",
+        help="make each request the first after an edit of MODEL (programs.Commitment, say), "
+        "or of any model: the cached figures and searches that read it are stale",
     )
     arguments = parser.parse_args()
     os.environ.update(PRODUCTION_ENVIRONMENT)
