@@ -243,17 +243,13 @@ def measure(case, client, repeat, after_write=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from programs.caching import NewVersion, tracked_tables
+    from programs.caching import renew_versions
 
-    if after_write == "*":
-        written = tracked_tables()
-    elif after_write:
-        written = {apps.get_model(after_write)._meta.db_table}
+    tables = None if after_write in (None, "*") else {apps.get_model(after_write)._meta.db_table}
 
     def fetch(client, case):
         if after_write:
-            # What an edit committed by another process does.
-            NewVersion(written)()
+            renew_versions(tables)  # as an edit committed by another process does
         return fetch_once(client, case)
 
     fetch(client, case)
@@ -296,9 +292,8 @@ def run(repeat=30, only=None, out=sys.stdout, after_write=None):
     by_staff = clients()
     print(
         f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case"
-        f"{f', each the first after an edit of {after_write}' if after_write else ''}, "
-        f"{os.cpu_count()} CPUs"
-        f"\n\n{HEADER}\n{'-' * len(HEADER)}",
+        + (f", each the first after an edit of {after_write}" if after_write else "")
+        + f", {os.cpu_count()} CPUs\n\n{HEADER}\n{'-' * len(HEADER)}",
         file=out,
         flush=True,
     )

@@ -81,16 +81,35 @@ def data_versions(tables=None):
 
 
 class NewVersion:
-    """The on-commit callback that replaces the versions of the tables written; knows whether
-    it has run. Later writes of the same transaction add their tables to it."""
+    """The on-commit callback that replaces the versions of the tables written (`written`);
+    knows whether it has run. Later writes of the same transaction add their tables to it."""
 
     def __init__(self, tables):
         self.tables = set(tables)
         self.done = False
 
     def __call__(self):
-        cache.set_many({version_key(table): uuid.uuid4().hex for table in self.tables}, None)
+        _replace_versions(self.tables)
         self.done = True
+
+
+def written(tables=None):
+    """The tables a write to `tables` (every tracked table by default) changes: those, and the
+    ones the database rewrites itself on such a write."""
+    tables = set(tracked_tables() if tables is None else tables)
+    for table in list(tables):
+        tables |= ALSO_WRITTEN.get(table, set())
+    return tables
+
+
+def _replace_versions(tables):
+    cache.set_many({version_key(table): uuid.uuid4().hex for table in tables}, None)
+
+
+def renew_versions(tables=None):
+    """Replace the versions of what a write to `tables` (every tracked table by default)
+    changes, now: what the commit of such a write does (`data_changed` waits for it)."""
+    _replace_versions(written(tables))
 
 
 def _pending(connection):
@@ -109,9 +128,7 @@ def _pending(connection):
 def data_changed(using=DEFAULT_DB_ALIAS, tables=None):
     """Mark the cached figures that read `tables` (default: any tracked table) stale once the
     current transaction on `using` commits."""
-    tables = set(tracked_tables() if tables is None else tables)
-    for table in list(tables):
-        tables |= ALSO_WRITTEN.get(table, set())
+    tables = written(tables)
     connection = connections[using]
     active = set(connection.savepoint_ids)
     for savepoints, callback in _pending(connection):
