@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.admin import (
     DocumentAdmin,
-    EditFormAdminMixin,
     ProgramAdmin,
-    PublicationRightsMixin,
     PublishableAdmin,
+    PublishableInline,
     SpreadsheetAdminMixin,
     StoredSearchAdminMixin,
     fuzzy_column,
@@ -82,7 +81,7 @@ class SubsidyAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdm
         return obj.leverage or "-"
 
 
-class BudgetLineInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
+class BudgetLineInline(PublishableInline, admin.TabularInline):
     model = BudgetLine
     extra = 0
     autocomplete_fields = ["document"]
@@ -98,7 +97,7 @@ class BudgetLineInline(PublicationRightsMixin, EditFormAdminMixin, admin.Tabular
     ]
 
 
-class SubsidyInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
+class SubsidyInline(PublishableInline, admin.TabularInline):
     model = Subsidy
     fk_name = "instrument"
     extra = 0

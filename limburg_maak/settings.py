@@ -226,7 +226,10 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
-    "DEFAULT_PERMISSION_CLASSES": ["limburg_maak.permissions.ModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "limburg_maak.permissions.ModelPermissionsOrAnonReadOnly",
+        "limburg_maak.permissions.PublishedRecordsNeedPublishRight",
+    ],
     "DEFAULT_PAGINATION_CLASS": "limburg_maak.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "limburg_maak.filters.FilterBackend",

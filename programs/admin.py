@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
-from django.db import connections, models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections, models, router, transaction
 from django.db.models import F, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +18,7 @@ from import_export.forms import ExportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import edit_form
+from .forms import changed_since, edit_form
 from .models import (
     Action,
     BudgetProgram,
@@ -30,7 +33,9 @@ from .models import (
     Program,
     ProgramLine,
     ProgramOrganisation,
+    PublicationStatus,
     Settlement,
+    StaleRecord,
     Theme,
 )
 from .resources import CommitmentResource, OrganisationResource, ProgramResource
@@ -71,7 +76,8 @@ def fuzzy_column(name, description):
 
 class PublicationRightsMixin:
     """Without the publish permission the publication status is read-only (new records are
-    concepts) and published records can be read but not changed or deleted."""
+    concepts) and published records can be read but not changed or deleted: on their own page,
+    in a bulk action (Django asks per record), and as inline rows (`PublishableInline`)."""
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -90,9 +96,31 @@ class PublicationRightsMixin:
         return super().has_delete_permission(request, obj)
 
     def _published_and_locked(self, request, obj):
-        # Inlines get the parent as `obj`; their rows follow the publication-status rule only.
+        # Inlines get the parent as `obj`: their own rows are locked by `PublishedRowsLocked`.
         published = isinstance(obj, self.model) and obj.is_published
         return published and not self.model.may_publish(request.user)
+
+
+class PublishedRowsLocked(BaseInlineFormSet):
+    """Inline rows judged by their own publication state, not their parent's: a published row
+    is shown but not changed or deleted by someone who may not publish (its fields are disabled,
+    so whatever is posted for them is ignored)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is not None and form.instance.is_published:
+            for field in form.fields.values():
+                field.disabled = True
+
+
+class PublishableInline(PublicationRightsMixin, EditFormAdminMixin):
+    """An inline of publishable rows, each with its own version and publication rights."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if self.model.may_publish(request.user):
+            return formset
+        return type(formset.__name__, (PublishedRowsLocked, formset), {})
 
 
 class SlugListFilter(admin.SimpleListFilter):
@@ -209,6 +237,66 @@ class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistory
         for deleted in formset.deleted_forms:
             deleted.instance._change_reason = reason
         super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleRecord as stale:
+            # The form's version check locks the rows it checks, so this is rare (a row another
+            # form did not show); the transaction was rolled back, nothing was written.
+            messages.error(request, changed_since(stale.record, stale.version))
+            return redirect(request.get_full_path())
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "reverting", False):
+            return type(form.__name__, (form,), {"reason_always_required": True})
+        return form
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A historic version, and a revert to it: a change like any other. It needs the right
+        to change the record as it is now (or to add it again, when it was deleted), the right
+        to publish when the record or the version is published, the version the editor saw,
+        and a reason."""
+        version = self.historic_version(object_id, version_id)
+        record = self.get_object(request, object_id)
+        may_revert = self.may_revert(request, record, version)
+        if request.method == "POST" and not may_revert:
+            raise PermissionDenied
+        request.reverting = True
+        title = (
+            _("%(record)s terugzetten naar deze versie")
+            if may_revert
+            else _("Versie van %(record)s")
+        )
+        context = {
+            **(extra_context or {}),
+            "title": title % {"record": version.instance},
+            "revert_disabled": not may_revert,
+        }
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, context)
+
+    def historic_version(self, object_id, version_id):
+        """The history row `version_id` of record `object_id`; 404 for anything else."""
+        try:
+            history = self.model.history.filter(
+                **{self.opts.pk.attname: unquote(object_id), "history_id": version_id}
+            )
+            version = history.first()
+        except (ValueError, ValidationError):
+            version = None
+        if version is None:
+            raise Http404(_("Deze versie bestaat niet."))
+        return version
+
+    def may_revert(self, request, record, version):
+        if record is None:
+            allowed = self.has_add_permission(request)
+        else:
+            allowed = self.has_change_permission(request, record)
+        published = version.publication_status == PublicationStatus.PUBLISHED
+        return allowed and (not published or self.model.may_publish(request.user))
 
     def delete_model(self, request, obj):
         obj._change_reason = _("Verwijderd in het beheer")
@@ -349,7 +437,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
 
-class ProgramOrganisationInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
+class ProgramOrganisationInline(PublishableInline, admin.TabularInline):
     model = ProgramOrganisation
     extra = 0
     autocomplete_fields = ["organisation", "source"]
@@ -487,7 +575,7 @@ class DeadlineChangeInline(admin.TabularInline):
         return False
 
 
-class SettlementInline(PublicationRightsMixin, EditFormAdminMixin, admin.StackedInline):
+class SettlementInline(PublishableInline, admin.StackedInline):
     model = Settlement
     extra = 0
     autocomplete_fields = ["proposal_document", "decided_at"]
@@ -509,7 +597,7 @@ class SettlementInline(PublicationRightsMixin, EditFormAdminMixin, admin.Stacked
         return fields
 
 
-class CommitmentRelationInline(PublicationRightsMixin, EditFormAdminMixin, admin.TabularInline):
+class CommitmentRelationInline(PublishableInline, admin.TabularInline):
     model = CommitmentRelation
     fk_name = "commitment"
     extra = 0

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,9 +42,14 @@ class FuzzyDateFormField(forms.CharField):
 class EditModelForm(forms.ModelForm):
     """The admin's edit form: fuzzy dates as Dutch text, and no lost updates.
 
-    `seen_version` carries the version the editor opened; a save of an older version is
-    refused with what changed meanwhile, and the version test is repeated in the UPDATE itself.
+    `seen_version` carries the version the editor opened; a save of an older version, or of
+    a form that does not say which version it saw, is refused with what changed meanwhile. The
+    check locks the stored row until the save's transaction ends, so no other save can come in
+    between; the UPDATE repeats the version test all the same.
     """
+
+    #: A revert needs a reason even when the form's fields are what the version held.
+    reason_always_required = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,11 +64,13 @@ class EditModelForm(forms.ModelForm):
         if "seen_version" in self.fields and self.instance.pk:
             self.initial.setdefault("seen_version", self._stored_version())
 
-    def _stored_version(self):
+    def _stored_version(self, lock=False):
         # From the database, not the instance: a history revert edits an old copy.
         model = type(self.instance)
-        stored = model._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
-        return stored.first()
+        stored = model._base_manager.filter(pk=self.instance.pk)
+        if lock:
+            stored = stored.select_for_update()
+        return stored.values_list("version", flat=True).first()
 
     def _wants(self, name):
         fields, exclude = self._meta.fields, self._meta.exclude or ()
@@ -73,19 +81,35 @@ class EditModelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         reason = (cleaned.get("change_reason") or "").strip()
-        if (
-            "change_reason" in self.fields
-            and self.instance.pk
-            and self.has_changed()
-            and not reason
-        ):
+        changed = self.has_changed() or self.reason_always_required
+        if "change_reason" in self.fields and self.instance.pk and changed and not reason:
             self.add_error(
                 "change_reason", _("Zeg waarom u dit wijzigt; het komt in de geschiedenis.")
             )
-        seen = cleaned.get("seen_version")
-        if self.instance.pk and seen is not None and seen != self._stored_version():
-            raise ValidationError(changed_since(self.instance, seen), code="stale")
+        self._check_version(cleaned.get("seen_version"))
         return cleaned
+
+    def _check_version(self, seen):
+        """Refuse the save unless the form saw the stored version (a deleted record, restored
+        from its history, has none)."""
+        if "seen_version" not in self.fields or self.instance.pk is None:
+            return
+        if "seen_version" in self.errors:
+            return
+        with transaction.atomic(using=router.db_for_write(type(self.instance))):
+            stored = self._stored_version(lock=True)
+        if stored is None:
+            return
+        if seen is None:
+            raise ValidationError(
+                _(
+                    "Dit formulier zegt niet welke versie van het record u opende, dus het "
+                    "kan een wijziging van een ander overschrijven. Open het record opnieuw."
+                ),
+                code="stale",
+            )
+        if seen != stored:
+            raise ValidationError(changed_since(self.instance, seen), code="stale")
 
     def _post_clean(self):
         for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):

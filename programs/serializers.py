@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 
 from .fuzzydates import FuzzyDate, Precision
 from .models import (
@@ -272,6 +272,22 @@ class SlugTextField(TextOnly, serializers.SlugField):
     pass
 
 
+# A value that must be unique and is taken, whether by a record the writer may see or by a
+# concept they may not: "a theme with this slug exists" would confirm the concept.
+TAKEN = "Deze waarde is al in gebruik; kies een andere."
+
+
+def without_whose(detail):
+    """Validation errors with every 'already taken' message replaced by `TAKEN`."""
+    if isinstance(detail, Mapping):
+        return {name: without_whose(value) for name, value in detail.items()}
+    if isinstance(detail, list):
+        return [without_whose(item) for item in detail]
+    if getattr(detail, "code", None) in ("unique", "unique_together"):
+        return ErrorDetail(TAKEN, code="unique")
+    return detail
+
+
 class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A record read and written through the API, checked by the model exactly as in the admin.
 
@@ -289,6 +305,12 @@ class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
     def get_field_names(self, declared_fields, info):
         return [*super().get_field_names(declared_fields, info), "publication_status", "version"]
+
+    def run_validation(self, data=serializers.empty):
+        try:
+            return super().run_validation(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(without_whose(error.detail)) from None
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

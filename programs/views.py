@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.signals import setting_changed
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.dispatch import receiver
 from django.http import Http404, HttpResponse
@@ -249,7 +249,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = serializer.save()
+        record = saved(serializer)
         # Read back as a reader would: computed flags and related lists as they are now.
         record = self.get_queryset().filter(pk=record.pk).first() or record
         data = self.get_serializer(record).data
@@ -265,7 +265,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         try:
             # The UPDATE itself tests the version If-Match named: of two writers, one wins.
-            serializer.save()
+            saved(serializer)
         except StaleRecord:
             raise PreconditionFailed from None
         # Read back as a reader would: computed flags and related lists as they are now.
@@ -293,6 +293,16 @@ class RecordViewSet(viewsets.ModelViewSet):
             raise PreconditionFailed
         if not self.change_reason():
             raise ValidationError({"Change-Reason": ["Zeg waarom u dit wijzigt."]})
+
+
+def saved(serializer):
+    """`serializer.save()`; a value another writer took in the meantime (the database's unique
+    constraint, after the serializer's own check) is a 400 like any taken value."""
+    try:
+        with transaction.atomic():
+            return serializer.save()
+    except IntegrityError:
+        raise ValidationError({"non_field_errors": [serializers.TAKEN]}) from None
 
 
 def parse_version(etag):

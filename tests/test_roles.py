@@ -160,7 +160,8 @@ def test_history_is_never_editable_and_a_revert_is_a_new_recorded_change(admin_c
     url = admin_url(Program, "change", program.pk).replace(
         "/change/", f"/history/{first.history_id}/"
     )
-    admin_client.post(url, browser_form(admin_client.get(url), type(first)))
+    form = browser_form(admin_client.get(url), type(first))
+    admin_client.post(url, {**form, "change_reason": ["Terug naar de eerste tekst"]})
 
     program.refresh_from_db()
     assert program.description == "Eerste"
