@@ -6,7 +6,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models.functions import Coalesce, Concat, JSONObject, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -216,43 +216,41 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         """Save as the next version; refuse (`StaleRecord`) if someone saved in between."""
-        if self.pk is not None and not kwargs.get("force_insert"):
-            expected = getattr(self, "_loaded_version", None)
-            if expected is None:
-                # Built by hand (a history revert, a script): continue from the stored version.
-                expected = (
-                    type(self)
-                    ._base_manager.filter(pk=self.pk)
-                    .values_list("version", flat=True)
-                    .first()
-                )
+        if self.pk is None or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            self._loaded_version = self.version
+            return
+        model = type(self)
+        expected = getattr(self, "_loaded_version", None)
+        if expected is None:
+            # Built by hand (a history revert, a script): continue from the stored version.
+            expected = model._base_manager.filter(pk=self.pk).values_list("version", flat=True)
+            expected = expected.first()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        using = kwargs.get("using") or router.db_for_write(model, instance=self)
+        with transaction.atomic(using=using):
             if expected is not None:
-                self._loaded_version = expected
-                self.version = expected + 1
-                if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+                self._claim_version(expected, using)
+            super().save(*args, **kwargs)
         self._loaded_version = self.version
+
+    def _claim_version(self, expected, using):
+        """Move the stored row from `expected` to the next version, or refuse: the test and the
+        write are one UPDATE, which locks the row until the save commits, so of two saves of
+        the same version exactly one claims it."""
+        stored = type(self)._base_manager.using(using).filter(pk=self.pk)
+        if stored.filter(version=expected).update(version=expected + 1):
+            self.version = expected + 1
+        elif stored.exists():
+            self.version = expected
+            raise StaleRecord(self, expected)
 
     @classmethod
     def from_db(cls, db, field_names, values):
         record = super().from_db(db, field_names, values)
         record._loaded_version = record.__dict__.get("version")
         return record
-
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        # The version test and the write are one UPDATE: of two saves of the same version,
-        # exactly one matches a row.
-        expected = getattr(self, "_loaded_version", None)
-        if expected is None:
-            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        versioned = base_qs.filter(version=expected)
-        if super()._do_update(versioned, using, pk_val, values, update_fields, forced_update):
-            return True
-        if base_qs.filter(pk=pk_val).exists():
-            self.version = expected
-            raise StaleRecord(self, expected)
-        return False
 
     @property
     def is_published(self):
