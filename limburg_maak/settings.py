@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that touches the session or the database: overload is refused cheaply.
     "limburg_maak.middleware.LoadSheddingMiddleware",
+    # The request's user and client address for the audit log's lines of every write below.
+    "limburg_maak.audit.AuditRequestMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that the API and the feeds are always Dutch.
@@ -317,6 +319,9 @@ SILENCED_SYSTEM_CHECKS = ["urls.W002"]
 # lines spreadsheets keep below the data are no records.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# The largest spreadsheet an import accepts. Between the preview and the confirmation it is
+# kept in the cache (programs.spreadsheets.PreviewStorage), shared by every app server.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # A commitment is "due soon" when its deadline period ends within this many days.
 COMMITMENT_DUE_SOON_DAYS = int(os.environ.get("COMMITMENT_DUE_SOON_DAYS", "30"))

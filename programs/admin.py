@@ -40,7 +40,12 @@ from .models import (
 )
 from .resources import CommitmentResource, OrganisationResource, ProgramResource
 from .search import AnyOf, StoredColumn, TextContains
-from .spreadsheets import SpreadsheetCSV, template_response
+from .spreadsheets import (
+    PreviewStorage,
+    SpreadsheetCSV,
+    SpreadsheetImportForm,
+    template_response,
+)
 
 admin.site.site_header = _("Limburg maakindustrie: beheer")
 admin.site.site_title = _("Maakindustrie beheer")
@@ -349,6 +354,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     # has all columns anyway, so that it imports back unchanged.
     export_form_class = ExportForm
     import_template_name = "admin/spreadsheet_import.html"
+    # Between the preview and the confirmation the file waits in the shared cache, where every
+    # app server finds it; the upload is limited to IMPORT_MAX_BYTES.
+    tmp_storage_class = PreviewStorage
+    import_form_class = SpreadsheetImportForm
     # The links are in publishable_change_list.html, beside the others.
     import_export_change_list_template = None
     # Excel reads a UTF-8 CSV correctly only with a byte order mark.
@@ -384,7 +393,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         try:
             return super().process_import(request, **kwargs)
         except FileNotFoundError:
-            # Confirmed twice, or the uploaded file was cleaned up meanwhile.
+            # Confirmed twice, or the preview expired (PreviewStorage).
             messages.error(
                 request, _("Het bestand van deze import is er niet meer; kies het opnieuw.")
             )

@@ -9,8 +9,10 @@ result before anything is kept, and is then written all or nothing: each record 
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
@@ -18,13 +20,16 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV
+from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.tmp_storages import CacheStorage
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -302,6 +307,52 @@ class SpreadsheetCSV(CSV):
         header = in_stream.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+
+
+class PreviewStorage(CacheStorage):
+    """An uploaded file between its preview and the confirmation, in the shared cache.
+
+    Every app server reads the same cache (Redis, `REDIS_URL`), so the confirmation may land on
+    another server than the preview did. A file not confirmed within the hour is gone, as is
+    one confirmed already: the confirmation then asks for the file again. The name comes back
+    from the browser and is only ever the random one `save` gave.
+    """
+
+    CACHE_LIFETIME = 60 * 60
+    CACHE_PREFIX = "import-preview-"
+
+    def read(self):
+        data = None
+        if re.fullmatch(r"[0-9a-f]{32}", self.name or ""):
+            data = super().read()
+        if data is None:
+            raise FileNotFoundError(f"import preview {self.name!r}")
+        return data
+
+
+class SpreadsheetImportForm(ImportForm):
+    """The upload, up to `IMPORT_MAX_BYTES`: the shared cache keeps it until it is confirmed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = _("Hoogstens %(size)s.") % {
+            "size": filesizeformat(settings.IMPORT_MAX_BYTES)
+        }
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "Dit bestand is %(size)s; een import mag hoogstens %(limit)s zijn. "
+                    "Verdeel de regels over meer bestanden."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
+                }
+            )
+        return upload
 
 
 def import_reason(file_name, user, limit):

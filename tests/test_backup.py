@@ -1,6 +1,8 @@
 """A backup restored into an empty database gives back everything, history included."""
 
 import datetime
+import io
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,3 +67,17 @@ def test_restore_refuses_a_database_that_holds_records(tmp_path):
     call_command("backup", str(path), verbosity=0)
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(path), verbosity=0)
+
+
+def test_the_backup_is_readable_by_its_owner_only_and_says_so(tmp_path, admin_user):
+    new, existing = tmp_path / "nieuw.json", tmp_path / "bestaand.json"
+    existing.write_text("oud", encoding="utf-8")
+    existing.chmod(0o644)
+    for path in (new, existing):
+        output = io.StringIO()
+        call_command("backup", str(path), stdout=output)
+
+        # It holds password hashes and key digests: no one else may read it.
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert "readable by its owner only" in output.getvalue()
+        assert admin_user.password in path.read_text(encoding="utf-8")

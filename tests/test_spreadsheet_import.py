@@ -9,13 +9,22 @@ preview, post the confirmation form found on the page.
 import csv
 import datetime
 import io
+import socket
+import tempfile
+import time
 from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import redis
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.cache.backends import locmem
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from import_export.tmp_storages import TempFolderStorage
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from budgets.models import BudgetLine, ContributionKind, Subsidy
@@ -23,7 +32,7 @@ from budgets.resources import BudgetLineResource, SubsidyResource
 from programs.fuzzydates import FuzzyDate, Precision
 from programs.models import Commitment, DeadlineChange, Organisation, Program, PublicationStatus
 from programs.resources import CommitmentResource, OrganisationResource, ProgramResource
-from programs.spreadsheets import MoneyWidget
+from programs.spreadsheets import MoneyWidget, PreviewStorage
 
 from .admin_forms import FormReader, admin_url
 from .factories import CommitmentFactory, ProgramFactory
@@ -278,7 +287,7 @@ def test_confirming_a_file_with_one_bad_row_writes_no_row(admin_client, memo):
         [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", ""],
         [f"{MEMO}-19", "Fout", "limburgmakers", "bedrag", "veel"],
     ]
-    storage = TempFolderStorage(encoding="utf-8-sig", read_mode="r")
+    storage = PreviewStorage()
     storage.save(csv_bytes(rows))
     url = admin_url(BudgetLine, "process_import")
 
@@ -328,6 +337,113 @@ def test_confirming_twice_imports_once(admin_client, memo):
     assert again.redirect_chain[-1][0] == admin_url(BudgetLine, "import")
     assert messages_of(again) == ["Het bestand van deze import is er niet meer; kies het opnieuw."]
     assert BudgetLine.objects.get(position=18).history.count() == 1
+
+
+def confirmation_fields(previewed, model):
+    reader = FormByAction(admin_url(model, "process_import"))
+    reader.feed(previewed.content.decode())
+    return dict(reader.fields)
+
+
+def test_the_preview_waits_where_every_app_server_finds_it(admin_client, memo):
+    """Not in this server's temp directory but in the shared cache: a confirmation that lands
+    on another app server finds the file by the name in the form."""
+    rows = [LINE_HEADER, [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", ""]]
+    content = csv_bytes(rows)
+    previewed = preview(admin_client, BudgetLine, "bijlage.csv", content)
+    name = confirmation_fields(previewed, BudgetLine)["import_file_name"]
+
+    assert not (Path(tempfile.gettempdir()) / name).exists()
+    # Another server: nothing of this process's storage objects, only the name from the form.
+    assert PreviewStorage(name=name).read() == content
+    confirmed = confirm(admin_client, BudgetLine, previewed)
+
+    assert messages_of(confirmed) == ["Import klaar: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd."]
+    with pytest.raises(FileNotFoundError):
+        PreviewStorage(name=name).read()
+
+
+def redis_reachable():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
+def test_with_redis_the_confirmation_finds_the_preview_from_another_connection(admin_client, memo):
+    rows = [LINE_HEADER, [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", ""]]
+    content = csv_bytes(rows)
+    redis_url = "redis://127.0.0.1:6379/12"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": redis_url}}):
+        cache.clear()
+        try:
+            previewed = preview(admin_client, BudgetLine, "bijlage.csv", content)
+            name = confirmation_fields(previewed, BudgetLine)["import_file_name"]
+            # What another app server sees: its own connection to the same Redis.
+            other_server = RedisCache(redis_url, {})
+            key = other_server.make_key(PreviewStorage.CACHE_PREFIX + name)
+            stored = other_server.get(PreviewStorage.CACHE_PREFIX + name)
+            expires_in = redis.Redis.from_url(redis_url).ttl(key)
+            confirmed = confirm(admin_client, BudgetLine, previewed)
+            left = other_server.get(PreviewStorage.CACHE_PREFIX + name)
+        finally:
+            cache.clear()
+
+    assert stored == content
+    assert 0 < expires_in <= PreviewStorage.CACHE_LIFETIME
+    assert messages_of(confirmed) == ["Import klaar: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd."]
+    assert left is None
+
+
+def test_an_expired_preview_asks_for_the_file_again(admin_client, memo, monkeypatch):
+    rows = [LINE_HEADER, [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", ""]]
+    previewed = preview(admin_client, BudgetLine, "bijlage.csv", csv_bytes(rows))
+    later = time.time() + PreviewStorage.CACHE_LIFETIME + 1
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: later))
+
+    again = confirm(admin_client, BudgetLine, previewed)
+
+    assert again.redirect_chain[-1][0] == admin_url(BudgetLine, "import")
+    assert messages_of(again) == ["Het bestand van deze import is er niet meer; kies het opnieuw."]
+    assert not BudgetLine.objects.filter(position=18).exists()
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "0" * 31, ""])
+def test_a_confirmation_reads_only_a_stored_preview(admin_client, memo, name):
+    response = admin_client.post(
+        admin_url(BudgetLine, "process_import"),
+        {
+            "import_file_name": name or "x",
+            "original_file_name": "bijlage.csv",
+            "format": format_choice(BudgetLine, "csv"),
+            "resource": "0",
+        },
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        "Het bestand van deze import is er niet meer; kies het opnieuw."
+    ]
+
+
+def test_a_file_above_the_import_limit_is_refused_on_the_form(admin_client, memo, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    rows = [LINE_HEADER, *([f"{MEMO}-18", "Nieuwe post " * 10, "limburgmakers", "PM", ""],) * 20]
+
+    response = preview(admin_client, BudgetLine, "bijlage.csv", csv_bytes(rows))
+
+    assert response.status_code == 200
+    # filesizeformat puts a non-breaking space between the number and the unit.
+    [error] = [e.replace("\xa0", " ") for e in response.context["form"].errors["import_file"]]
+    assert error == (
+        "Dit bestand is 3,4 KB; een import mag hoogstens 1000 bytes zijn. "
+        "Verdeel de regels over meer bestanden."
+    )
+    assert "confirm_form" not in response.context
+    assert "Hoogstens 1000\xa0bytes." in response.content.decode()
 
 
 def test_a_row_exported_before_someone_else_changed_the_record_is_refused(admin_client, memo):

@@ -1,5 +1,6 @@
 import io
 import json
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -24,9 +25,25 @@ class Command(BaseCommand):
         # Everything else keeps its primary keys: history rows refer to their record by id,
         # and the ids make the order of loading irrelevant.
         objects += dump(exclude=[*NOT_BACKED_UP, *BY_NATURAL_KEY])
-        with open(path, "w", encoding="utf-8") as backup:
+        with private_file(path) as backup:
             json.dump(objects, backup, ensure_ascii=False, indent=1)
-        self.stdout.write(self.style.SUCCESS(f"Backup of {len(objects)} objects in {path}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup of {len(objects)} objects in {path}, readable by its owner only "
+                "(it holds password hashes and API key digests)"
+            )
+        )
+
+
+def private_file(path):
+    """`path` opened for writing, readable and writable by its owner only (mode 0600).
+
+    Created so from the start, never readable by others for a moment; an existing file is
+    narrowed too, since `os.open` keeps the mode of a file it does not create.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "w", encoding="utf-8")
 
 
 def dump(*labels, **options):
