@@ -12,7 +12,14 @@ import multiprocessing
 import os
 import time
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+# Only the proxy in front reaches the app: it listens on the loopback address unless `BIND` says
+# otherwise (then set TRUSTED_PROXIES to the proxy's address, see the README).
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# gunicorn believes the scheme headers (X-Forwarded-Proto) of the same proxies the app believes
+# X-Forwarded-For of (limburg_maak.addresses.client_ip): TRUSTED_PROXIES, none by default.
+forwarded_allow_ips = ",".join(
+    entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()
+)
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))

@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
 from simple_history.signals import post_create_historical_record
 
-from .middleware import client_ip
+from .addresses import client_ip
 
 logger = logging.getLogger("limburg_maak.audit")
 User = get_user_model()

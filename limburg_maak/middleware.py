@@ -14,23 +14,6 @@ from programs.models import can_read_concepts
 RETRY_AFTER_SECONDS = 5
 
 
-def client_ip(request):
-    """The client's address behind `NUM_PROXIES` trusted proxies (DRF's rule, for axes too).
-
-    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the
-    entry the outermost trusted proxy added; whatever the client itself sent comes before it
-    and is ignored.
-    """
-    forwarded = [
-        address.strip()
-        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address.strip()
-    ]
-    if settings.NUM_PROXIES and forwarded:
-        return forwarded[-min(settings.NUM_PROXIES, len(forwarded))]
-    return request.META.get("REMOTE_ADDR")
-
-
 class NoStoreForEditorsMiddleware:
     """Pages and API answers that may hold concept data are never kept by a cache or browser."""
 

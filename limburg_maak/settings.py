@@ -1,6 +1,7 @@
 """Settings, read from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS."""
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -104,9 +105,13 @@ TEMPLATES = [
     },
 ]
 
+# Connections are kept for 60 s, and checked before a request reuses one: a connection the
+# server dropped (a restart, a failover, an idle timeout) is replaced, not a 500.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -118,9 +123,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Security (OWASP ASVS level 2, BIO). Strict unless DEBUG; the site runs behind one proxy
-# that terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "1"))
+# Security (OWASP ASVS level 2, BIO). Strict unless DEBUG; the site runs behind a proxy that
+# terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
+if "NUM_PROXIES" in os.environ:
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is no longer read: anyone who reaches the app directly could choose their "
+        "own address with it. Set TRUSTED_PROXIES to the proxies' addresses or networks "
+        "instead (e.g. TRUSTED_PROXIES=10.0.0.0/8), and remove NUM_PROXIES."
+    )
+
+
+def networks(name):
+    """The comma-separated IP networks (or addresses) in environment variable `name`."""
+    found = []
+    for entry in os.environ.get(name, "").split(","):
+        if entry.strip():
+            try:
+                found.append(str(ipaddress.ip_network(entry.strip())))
+            except ValueError as error:
+                raise ImproperlyConfigured(f"{name}: {error}") from None
+    return found
+
+
+# The proxies whose X-Forwarded-For is believed (limburg_maak.addresses.client_ip): the client
+# address of the login lockout, the API throttling and the audit log. None by default: a client
+# that reaches the app directly is its socket's address, whatever headers it sends.
+TRUSTED_PROXIES = networks("TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -162,12 +190,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Admin login lockout (django-axes): 5 failures per user name and client address lock for
-# 15 minutes; the client address is the one the proxy saw.
+# 15 minutes; the client address is the one a trusted proxy saw (TRUSTED_PROXIES).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "limburg_maak.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "limburg_maak.addresses.client_ip"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
@@ -194,13 +222,26 @@ STORAGES = {
     },
 }
 
-# The shared cache: Redis in production (REDIS_URL), so throttling counts across workers.
+
+# The shared cache: Redis in production (REDIS_URL), so throttling counts across workers. It is
+# an accelerator: with Redis unreachable the site answers from the database
+# (limburg_maak.cache.ForgivingRedisCache), and a Redis that does not answer costs a request
+# at most a fraction of a second, once every few seconds.
+def redis_cache(url):
+    """The cache settings for the Redis server at `url`."""
+    return {
+        "BACKEND": "limburg_maak.cache.ForgivingRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
+            "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+        },
+    }
+
+
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+        redis_cache(os.environ["REDIS_URL"])
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -240,7 +281,6 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "limburg_maak.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "limburg_maak.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "limburg_maak.api.problem_exception_handler",
-    "NUM_PROXIES": NUM_PROXIES,
     "ORDERING_PARAM": "ordering",
     "SEARCH_PARAM": "search",
 }

@@ -18,7 +18,8 @@ depends on it. A connection that has written in its open transaction reads its o
 so it neither reads nor fills the cache until that transaction commits.
 
 With several worker processes the cache must be shared (`REDIS_URL`): a local-memory cache
-only learns of the writes made in its own process.
+only learns of the writes made in its own process. While that cache is unreachable every read
+misses and the versions are unknown, so every figure is computed from the database.
 """
 
 import hashlib
@@ -181,7 +182,9 @@ def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
     versions = data_versions()
     with tables_read(using) as tables:
         value = compute()
-    cache.set(entry_key, ({table: versions[table] for table in tables}, value), TIMEOUT)
+    if tables <= versions.keys():
+        cache.set(entry_key, ({table: versions[table] for table in tables}, value), TIMEOUT)
+    # else the cache is unreachable (limburg_maak.cache): nothing to keep the figure with.
     return value
 
 

