@@ -1,14 +1,26 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from programs.admin import BoundedChangeListMixin
+
 from .models import ApiToken
+
+# django-axes's lockout log, with its date hierarchy bounded as in the project's own lists.
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(model):
+        model_admin = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(model_admin.__name__, (BoundedChangeListMixin, model_admin), {})
+        )
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
     """Issue and revoke API keys. A key is shown once, when it is made; only its digest is kept."""
 
     list_display = ["name", "user", "prefix", "created_at", "revoked_at"]

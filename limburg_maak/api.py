@@ -35,6 +35,9 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "pageSize"
     max_page_size = 100
+    # Far past any list's end (a page past the end is a 404), and small enough that the rows
+    # to skip fit the database's integer: page 99999999999999999999 was a 500.
+    max_page_number = 1_000_000
     exact_count_limit = 10_000
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -115,15 +118,22 @@ class Pagination(PageNumberPagination):
         }
 
     def get_page_number(self, request, paginator):
-        return self._positive_int(request, self.page_query_param, default=1)
+        return self._positive_int(
+            request,
+            self.page_query_param,
+            default=1,
+            maximum=self.max_page_number,
+            too_large=f"Geef een paginanummer tot en met {self.max_page_number}.",
+        )
 
     def get_page_size(self, request):
-        size = self._positive_int(request, self.page_size_query_param, default=self.page_size)
-        if size > self.max_page_size:
-            raise ValidationError(
-                {self.page_size_query_param: [f"Hoogstens {self.max_page_size} per pagina."]}
-            )
-        return size
+        return self._positive_int(
+            request,
+            self.page_size_query_param,
+            default=self.page_size,
+            maximum=self.max_page_size,
+            too_large=f"Hoogstens {self.max_page_size} per pagina.",
+        )
 
     def check(self, request):
         """Refuse a malformed `page` or `pageSize` where no page is cut (a CSV list is whole)."""
@@ -131,18 +141,22 @@ class Pagination(PageNumberPagination):
         self.get_page_size(request)
 
     @staticmethod
-    def _positive_int(request, name, default):
+    def _positive_int(request, name, default, maximum, too_large):
         raw = request.query_params.get(name)
         if raw is None:
             return default
-        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
             raise ValidationError({name: ["Geef een geheel getal van 1 of meer."]})
-        return int(raw)
+        # Compared as text first: Python refuses to read 4.300 digits and more as a number.
+        digits = raw.lstrip("0")
+        if len(digits) > len(str(maximum)) or int(digits) > maximum:
+            raise ValidationError({name: [too_large]})
+        return int(digits)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         bounds = {
-            self.page_query_param: {"minimum": 1},
+            self.page_query_param: {"minimum": 1, "maximum": self.max_page_number},
             self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
         }
         for parameter in parameters:

@@ -2,6 +2,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -12,6 +13,32 @@ from programs.models import can_read_concepts
 
 # What a refused client is told to wait before trying again.
 RETRY_AFTER_SECONDS = 5
+
+
+class NulCharacterInRequest(SuspiciousOperation):
+    """A NUL character in the path or the query: no text of ours holds one."""
+
+
+class RefuseNulCharactersMiddleware:
+    """A request whose path or query holds a NUL character (`%00`) is a 400.
+
+    PostgreSQL refuses NUL in a string, so a NUL in an admin filter, a search or an
+    autocomplete term turned into a 500 wherever the value reached a query. No path, filter or
+    search of ours has a use for one. Raised as a `SuspiciousOperation`, so Django answers with
+    its 400 handler (problem+json under /api/) and logs it as a security event.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in query.getlist(name))
+            for name in query
+        ):
+            raise NulCharacterInRequest("NUL character in the path or the query string")
+        return self.get_response(request)
 
 
 class NoStoreForEditorsMiddleware:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the path or the query is a 400 before any database sees it.
+    "limburg_maak.middleware.RefuseNulCharactersMiddleware",
     # Before anything that touches the session or the database: overload is refused cheaply.
     "limburg_maak.middleware.LoadSheddingMiddleware",
     # The request's user and client address for the audit log's lines of every write below.
@@ -268,7 +270,7 @@ REST_FRAMEWORK = {
         "limburg_maak.renderers.CamelCaseJSONRenderer",
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["limburg_maak.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": [
         "limburg_maak.permissions.ModelPermissionsOrAnonReadOnly",
         "limburg_maak.permissions.PublishedRecordsNeedPublishRight",

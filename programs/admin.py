@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import F, Q
 from django.forms.models import BaseInlineFormSet
@@ -226,7 +228,28 @@ class StoredSearchAdminMixin:
         return condition
 
 
-class PublishableAdmin(PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin):
+class BoundedChangeList(ChangeList):
+    """Django's changelist, with a date hierarchy year too large for a number (`?start_date__
+    year=99999999999999999999`: an OverflowError, which Django lets through as a 500) refused
+    like any other impossible date: the admin's own "?e=1" answer."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedChangeListMixin:
+    """A model admin whose changelist refuses impossible dates as `BoundedChangeList` does."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+
+class PublishableAdmin(
+    BoundedChangeListMixin, PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin
+):
     list_per_page = 50
     # A filtered list counts its own rows only, not the whole table's too.
     show_full_result_count = False
@@ -368,6 +391,14 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_export_queryset(self, request):
+        """The changelist's records as filtered; a filter the list does not know (`?x=1`) is
+        a 400, as the changelist refuses it too (django-import-export let it through: a 500)."""
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as error:
+            raise BadRequest(f"Unknown export filter: {error}") from None
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"

@@ -79,8 +79,11 @@ def deadline_event(uid, record, deadline, summary, url, status):
     event.add("dtstamp", changed)
     event.add("last-modified", changed)
     event.add("sequence", record.version)
-    event.add("dtstart", deadline.end)
-    event.add("dtend", deadline.end + datetime.timedelta(days=1))
+    # A deadline stored before the years were checked may end on 31 December 9999, the last
+    # day Python has: the event then starts a day earlier rather than end past it.
+    last = min(deadline.end, datetime.date.max - datetime.timedelta(days=1))
+    event.add("dtstart", last)
+    event.add("dtend", last + datetime.timedelta(days=1))
     event.add("transp", "TRANSPARENT")
     event.add("summary", summary)
     event.add("description", f"{period_text(deadline)} {status}")

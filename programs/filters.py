@@ -20,6 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .caching import cached_query
+from .fuzzydates import FIRST_YEAR, LAST_YEAR, year_validators
 from .models import (
     Action,
     Commitment,
@@ -105,7 +106,7 @@ class PeriodFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *, start, end=None, bound, **kwargs):
-        super().__init__(min_value=1900, max_value=2100, **kwargs)
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
         self.start, self.end, self.bound = start, end or start, bound
 
     def filter(self, queryset, value):
@@ -261,6 +262,8 @@ class CommitmentFilter(filters.FilterSet):
         method="filter_due_before",
         label=_("Termijn loopt af voor"),
         help_text=_("Openstaand met een termijn die eindigt voor deze datum (JJJJ-MM-DD)."),
+        # Periods tile the calendar from year 1 on: a winter before 1 March 0001 has none.
+        validators=year_validators(),
     )
     portfolioHolder = related(Person, "made_by", label=_("Portefeuillehouder"))
     submitter = related(Person, "submitters", label=_("Indiener"))

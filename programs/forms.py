@@ -6,7 +6,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fuzzydates import FuzzyDate
+from .fuzzydates import FuzzyDate, check_year
 from .models import change_reason_limit
 
 
@@ -23,13 +23,15 @@ class FuzzyDateFormField(forms.CharField):
         if not text:
             return None
         try:
-            return FuzzyDate.parse(text)
+            value = FuzzyDate.parse(text)
         except ValueError:
             raise ValidationError(
                 _("Onbekende datum of periode '%(text)s'. Bijvoorbeeld: 'medio 2016'."),
                 code="invalid",
                 params={"text": text},
             ) from None
+        check_year(value)
+        return value
 
     def has_changed(self, initial, data):
         initial = initial if isinstance(initial, FuzzyDate) else None

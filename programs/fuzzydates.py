@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -79,6 +81,32 @@ FUZZY_DATE_HELP = _(
 )
 
 
+# The years a date that people enter may have: policy runs from the last century into the
+# next. Python cannot write a date past 9999, so a period that ends there (eind 9999) broke
+# every list that showed it; nothing that far off is a policy date anyway.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+YEAR_RANGE_MESSAGE = _("Geef een jaar van 1900 tot en met 2200.")
+
+
+def is_known_precision(precision):
+    return isinstance(precision, str) and precision in _PRECISIONS
+
+
+def check_year(value):
+    """Refuse (Django `ValidationError`) a date or fuzzy date outside FIRST_YEAR..LAST_YEAR."""
+    day = value.start if isinstance(value, FuzzyDate) else value
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(YEAR_RANGE_MESSAGE, code="year_out_of_range")
+
+
+def year_validators():
+    """Validators of a date column that people fill in: a year from FIRST_YEAR to LAST_YEAR."""
+    return [
+        MinValueValidator(datetime.date(FIRST_YEAR, 1, 1), message=YEAR_RANGE_MESSAGE),
+        MaxValueValidator(datetime.date(LAST_YEAR, 12, 31), message=YEAR_RANGE_MESSAGE),
+    ]
+
+
 def _add_months(day, months):
     month_index = day.month - 1 + months
     return day.replace(year=day.year + month_index // 12, month=month_index % 12 + 1, day=1)
@@ -92,14 +120,17 @@ class FuzzyDate:
     precision: str = Precision.DAY
 
     def __post_init__(self):
-        if self.precision not in _PRECISIONS:
+        if not is_known_precision(self.precision):
             raise ValueError(f"unknown precision {self.precision!r}")
         if self.start != period_start(self.start, self.precision):
             raise ValueError(f"{self.start} does not start a {self.precision} period")
 
     @classmethod
     def containing(cls, day, precision):
-        """The period of the given precision that contains `day`."""
+        """The period of the given precision that contains `day`; ValueError for a precision
+        that does not exist."""
+        if not is_known_precision(precision):
+            raise ValueError(f"unknown precision {precision!r}")
         return cls(period_start(day, precision), precision)
 
     @property
@@ -107,7 +138,13 @@ class FuzzyDate:
         """The last day of the period."""
         if self.precision == Precision.DAY:
             return self.start
-        return _add_months(self.start, _MONTH_SPAN[self.precision]) - datetime.timedelta(days=1)
+        try:
+            following = _add_months(self.start, _MONTH_SPAN[self.precision])
+        except ValueError:
+            # The next period starts past 9999, the last year Python writes: a stored period
+            # that late ends on the last day Python knows (eind 9999 truly ends there).
+            return datetime.date.max
+        return following - datetime.timedelta(days=1)
 
     def __str__(self):
         return _label(self.start, self.precision, get_language())
@@ -219,7 +256,13 @@ class FuzzyDateField(property):
         self.precision_field = f"{name}_precision"
         cls.add_to_class(
             self.date_field,
-            models.DateField(self.verbose_name, null=self.blank, blank=self.blank, editable=False),
+            models.DateField(
+                self.verbose_name,
+                null=self.blank,
+                blank=self.blank,
+                editable=False,
+                validators=year_validators(),
+            ),
         )
         cls.add_to_class(
             self.precision_field,
@@ -273,7 +316,12 @@ class FuzzyDateField(property):
         precision = getattr(instance, self.precision_field)
         if day is None or not precision:
             return None
-        return FuzzyDate.containing(day, precision)
+        try:
+            return FuzzyDate.containing(day, precision)
+        except ValueError:
+            # Stored past the checks (an unknown precision, a winter starting before year 1):
+            # shown as the day it is, rather than breaking every page that lists it.
+            return FuzzyDate(day, Precision.DAY)
 
     def __set__(self, instance, value):
         if isinstance(value, str):

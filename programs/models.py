@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from . import caching
 from .formats import EURO_UNIT, format_money, local_number
-from .fuzzydates import FuzzyDate, FuzzyDateField, Precision
+from .fuzzydates import FuzzyDate, FuzzyDateField, Precision, year_validators
 from .search import SearchQuerySet
 
 # Every publishable model has a `publish` permission beside Django's four: who may publish,
@@ -718,7 +718,7 @@ class Meeting(Publishable):
         max_length=200,
         help_text=_("Provinciale Staten, of de naam van de statencommissie."),
     )
-    date = models.DateField(_("datum"))
+    date = models.DateField(_("datum"), validators=year_validators())
     title = models.CharField(_("omschrijving"), max_length=300, blank=True)
 
     objects = SlugManager.from_queryset(PublishableQuerySet)()
@@ -1211,7 +1211,7 @@ class Settlement(Publishable):
         on_delete=models.CASCADE,
         related_name="settlements",
     )
-    proposed_on = models.DateField(_("voorgesteld op"))
+    proposed_on = models.DateField(_("voorgesteld op"), validators=year_validators())
     proposal_document = models.ForeignKey(
         Document,
         verbose_name=_("stuk bij het voorstel"),
@@ -1242,7 +1242,9 @@ class Settlement(Publishable):
         blank=True,
         related_name="settlements",
     )
-    decided_on = models.DateField(_("besloten op"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("besloten op"), null=True, blank=True, validators=year_validators()
+    )
     decision_note = models.TextField(_("toelichting besluit"), blank=True)
 
     objects = SettlementQuerySet.as_manager()

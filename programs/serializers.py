@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied
 
-from .fuzzydates import FuzzyDate, Precision
+from .fuzzydates import FuzzyDate, Precision, check_year
 from .models import (
     Action,
     Commitment,
@@ -54,6 +54,20 @@ class FuzzyDateSerializerField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        value = self.read(data)
+        if value is None:
+            raise serializers.ValidationError(
+                "Geef een datum of periode zoals 'medio 2016', of {start, precision}."
+            )
+        try:
+            check_year(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return value
+
+    @staticmethod
+    def read(data):
+        """The fuzzy date `data` gives, or None when it gives none (an unknown precision too)."""
         try:
             if isinstance(data, str):
                 return FuzzyDate.parse(data)
@@ -64,9 +78,7 @@ class FuzzyDateSerializerField(serializers.Field):
                 return FuzzyDate.containing(start, data["precision"])
         except ValueError:
             pass
-        raise serializers.ValidationError(
-            "Geef een datum of periode zoals 'medio 2016', of {start, precision}."
-        )
+        return None
 
     def get_attribute(self, instance):
         # A missing fuzzy date is a value (null), not a missing attribute.

@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font
 
 from .exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
 from .formats import dutch_number, parse_dutch_number
-from .fuzzydates import FuzzyDate, Precision
+from .fuzzydates import FuzzyDate, Precision, check_year
 from .models import Document, PublicationStatus, StaleRecord, change_reason_limit
 
 TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x"}
@@ -130,6 +130,15 @@ class FuzzyDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
+        fuzzy = self.read(value)
+        try:
+            check_year(fuzzy)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
+        return fuzzy
+
+    @staticmethod
+    def read(value):
         if isinstance(value, datetime.datetime):
             return FuzzyDate(value.date(), Precision.DAY)
         if isinstance(value, datetime.date):

@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import re
 from operator import attrgetter
 from urllib.parse import urlencode
 
@@ -289,7 +290,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if_match = self.request.headers.get("If-Match")
         if not if_match:
             raise PreconditionRequired
-        if parse_version(if_match) != record.version:
+        if record.version not in if_match_versions(if_match):
             raise PreconditionFailed
         if not self.change_reason():
             raise ValidationError({"Change-Reason": ["Zeg waarom u dit wijzigt."]})
@@ -305,10 +306,29 @@ def saved(serializer):
         raise ValidationError({"non_field_errors": [serializers.TAKEN]}) from None
 
 
+# An entity tag as RFC 9110 writes it (`"7-ab12..."`, `W/"7-ab12..."`), and a list of them.
+ENTITY_TAG = r'(?:W/)?"([\x21\x23-\x7e\x80-\xff]*)"'
+ENTITY_TAGS = re.compile(rf"\s*{ENTITY_TAG}\s*(?:,\s*{ENTITY_TAG}\s*)*")
+# Ours are under 40 characters; a header of 5.000 digits was a 500 (too long to read as a number).
+IF_MATCH_LIMIT = 200
+BAD_IF_MATCH = 'Stuur de ETag zoals de API hem gaf, tussen aanhalingstekens: "7-ab12cd34ef567890".'
+
+
+def if_match_versions(header):
+    """The versions an If-Match header names (`*` names none of ours); a malformed or
+    oversized header is a 400."""
+    header = header.strip()
+    if header == "*":
+        return set()
+    if len(header) > IF_MATCH_LIMIT or not ENTITY_TAGS.fullmatch(header):
+        raise ValidationError({"If-Match": [BAD_IF_MATCH]})
+    return {parse_version(tag) for tag in re.findall(ENTITY_TAG, header)} - {None}
+
+
 def parse_version(etag):
     """`"7-ab12..."` -> 7; None for anything else."""
     head = etag.strip().removeprefix("W/").strip('"').split("-", 1)[0]
-    return int(head) if head.isdigit() else None
+    return int(head) if head.isascii() and head.isdigit() and len(head) < 19 else None
 
 
 def with_etag(response, version):

@@ -210,7 +210,7 @@ def test_paging_bounds_are_declared(db, document):
     }
 
     assert parameters["pageSize"] == {"type": "integer", "minimum": 1, "maximum": 100}
-    assert parameters["page"] == {"type": "integer", "minimum": 1}
+    assert parameters["page"] == {"type": "integer", "minimum": 1, "maximum": 1_000_000}
 
 
 def test_a_page_past_the_end_is_not_found(memo, api):
