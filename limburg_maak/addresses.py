@@ -17,9 +17,9 @@ def client_ip(request):
     and is never reached. An entry that is no address ends the walk at the socket's address.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = trusted_networks(tuple(settings.TRUSTED_PROXIES))
-    if not trusted or not is_trusted(remote, trusted):
+    if not from_trusted_proxy(request):
         return remote
+    trusted = trusted_networks(tuple(settings.TRUSTED_PROXIES))
     entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     client = remote
     for entry in reversed(entries):
@@ -30,6 +30,12 @@ def client_ip(request):
         if not is_trusted(client, trusted):
             break
     return client
+
+
+def from_trusted_proxy(request):
+    """Whether the request's socket is one of the `TRUSTED_PROXIES`."""
+    trusted = trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return bool(trusted) and is_trusted(request.META.get("REMOTE_ADDR", ""), trusted)
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,11 +8,28 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from limburg_maak.addresses import from_trusted_proxy
 from limburg_maak.api import api_problem
 from programs.models import can_read_concepts
 
 # What a refused client is told to wait before trying again.
 RETRY_AFTER_SECONDS = 5
+
+
+def forwarded_headers_from_trusted_proxies_only(get_response):
+    """`X-Forwarded-Proto` counts only from a proxy in `TRUSTED_PROXIES`.
+
+    Django believes the header wherever it comes from (`SECURE_PROXY_SSL_HEADER`), so a client
+    that reaches the app directly could call plain HTTP secure and skip the HTTPS redirect.
+    First in the chain, before `SecurityMiddleware` asks `request.is_secure()`.
+    """
+
+    def middleware(request):
+        if not from_trusted_proxy(request):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return get_response(request)
+
+    return middleware
 
 
 class NulCharacterInRequest(SuspiciousOperation):

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # X-Forwarded-Proto from a trusted proxy only, before anything asks whether it is HTTPS.
+    "limburg_maak.middleware.forwarded_headers_from_trusted_proxies_only",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the path or the query is a 400 before any database sees it.

@@ -171,3 +171,19 @@ def test_gunicorn_listens_on_the_loopback_address_and_trusts_the_same_proxies(mo
     behind = gunicorn_config(monkeypatch, BIND="0.0.0.0:8000", TRUSTED_PROXIES="10.0.0.0/8, ::1")
     assert behind["bind"] == "0.0.0.0:8000"
     assert behind["forwarded_allow_ips"] == "10.0.0.0/8,::1"
+
+
+@pytest.mark.parametrize(
+    ("remote", "redirected"),
+    [("203.0.113.7", True), (PROXY, False)],
+    ids=["client-directly", "trusted-proxy"],
+)
+def test_only_a_trusted_proxy_may_say_a_request_came_in_over_https(
+    client, settings, remote, redirected
+):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    response = client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=remote)
+    assert (response.status_code == 301) is redirected
+    if redirected:
+        assert response["Location"].startswith("https://")
