@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from programs.formats import format_money
-from programs.fuzzydates import FuzzyDateField
+from programs.fuzzydates import FuzzyDateField, fuzzy_date_constraints
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
     Cited,
@@ -200,6 +200,7 @@ class BudgetLine(Publishable):
         verbose_name = _("begrotingspost")
         verbose_name_plural = _("begrotingsposten")
         constraints = [
+            *fuzzy_date_constraints("start", "end"),
             models.UniqueConstraint(fields=["document", "position"], name="unique_annex_position"),
             models.CheckConstraint(
                 condition=(
@@ -344,6 +345,7 @@ class Subsidy(Publishable, Cited):
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")
         constraints = [
+            *fuzzy_date_constraints("granted_on"),
             models.CheckConstraint(
                 condition=(
                     (Q(granted_amount__isnull=True) | Q(granted_amount__gte=0))

@@ -30,6 +30,7 @@ from contextvars import ContextVar
 from functools import cache as once
 from functools import partial
 
+from asgiref.local import Local
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -81,17 +82,24 @@ def data_versions(tables=None):
     return {keys[key]: version for key, version in found.items()}
 
 
-class NewVersion:
-    """The on-commit callback that replaces the versions of the tables written (`written`);
-    knows whether it has run. Later writes of the same transaction add their tables to it."""
+class PendingVersions:
+    """The on-commit callback that replaces the versions of the tables written in one
+    connection's open transaction. Every write registers it again and adds its tables, so
+    whichever registration survives the transaction's rolled-back savepoints replaces them all
+    (a version too many at worst, never too few), once."""
 
-    def __init__(self, tables):
-        self.tables = set(tables)
+    def __init__(self):
+        self.tables = set()
         self.done = False
 
     def __call__(self):
-        _replace_versions(self.tables)
-        self.done = True
+        if not self.done:
+            _replace_versions(self.tables)
+            self.done = True
+
+
+# {database alias: PendingVersions} of this thread's connections, as Django keeps connections.
+_pending = Local()
 
 
 def written(tables=None):
@@ -113,37 +121,33 @@ def renew_versions(tables=None):
     _replace_versions(written(tables))
 
 
-def _pending(connection):
-    """`(savepoints, callback)` of the version changes waiting for this transaction's commit.
-
-    Django drops the callbacks of a rolled-back savepoint from `run_on_commit`, so what is
-    left is exactly what will commit.
-    """
-    return [
-        (savepoints, callback)
-        for savepoints, callback, _robust in connection.run_on_commit
-        if isinstance(callback, NewVersion) and not callback.done
-    ]
-
-
 def data_changed(using=DEFAULT_DB_ALIAS, tables=None):
     """Mark the cached figures that read `tables` (default: any tracked table) stale once the
     current transaction on `using` commits."""
-    tables = written(tables)
-    connection = connections[using]
-    active = set(connection.savepoint_ids)
-    for savepoints, callback in _pending(connection):
-        if savepoints <= active:
-            # One already waits that commits whenever this write does (and, should this
-            # write's savepoint roll back, replaces a version too many: never too few).
-            callback.tables |= tables
-            return
-    transaction.on_commit(NewVersion(tables), using=using)
+    pending = getattr(_pending, using, None)
+    if pending is None or pending.done:
+        pending = PendingVersions()
+        setattr(_pending, using, pending)
+    pending.tables |= written(tables)
+    transaction.on_commit(pending, using=using)
+
+
+def forget_uncommitted_writes(using=DEFAULT_DB_ALIAS):
+    """Forget the writes of a transaction that rolled back (a test's, say) at once, rather than
+    when the connection is next seen outside a transaction."""
+    if hasattr(_pending, using):
+        delattr(_pending, using)
 
 
 def _reads_own_writes(using):
-    connection = connections[using]
-    return connection.in_atomic_block and bool(_pending(connection))
+    pending = getattr(_pending, using, None)
+    if pending is None or pending.done:
+        return False
+    if transaction.get_autocommit(using):
+        # No transaction is open, so the one that wrote rolled back.
+        forget_uncommitted_writes(using)
+        return False
+    return True
 
 
 @contextmanager

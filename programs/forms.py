@@ -6,7 +6,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fuzzydates import FuzzyDate, check_year
+from .fuzzydates import FuzzyDate, check_year, fuzzy_dates_of
 from .models import change_reason_limit
 
 
@@ -60,7 +60,7 @@ class EditModelForm(forms.ModelForm):
                 # Declared fields are always on a ModelForm; one the form does not show must
                 # not clear a stored date or demand a reason nobody can give.
                 self.fields.pop(name, None)
-        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
+        for fuzzy in fuzzy_dates_of(self._meta.model):
             if fuzzy.name in self.fields and fuzzy.name not in self.initial:
                 self.initial[fuzzy.name] = getattr(self.instance, fuzzy.name)
         if "seen_version" in self.fields and self.instance.pk:
@@ -114,7 +114,7 @@ class EditModelForm(forms.ModelForm):
             raise ValidationError(changed_since(self.instance, seen), code="stale")
 
     def _post_clean(self):
-        for fuzzy in getattr(self._meta.model._meta, "fuzzy_dates", []):
+        for fuzzy in fuzzy_dates_of(self._meta.model):
             if fuzzy.name in self.cleaned_data:
                 setattr(self.instance, fuzzy.name, self.cleaned_data[fuzzy.name])
         if self.cleaned_data.get("seen_version") is not None:
@@ -154,7 +154,7 @@ def edit_form(model, base=forms.ModelForm):
         fuzzy.name: FuzzyDateFormField(
             label=fuzzy.verbose_name, help_text=fuzzy.help_text, required=not fuzzy.blank
         )
-        for fuzzy in getattr(model._meta, "fuzzy_dates", [])
+        for fuzzy in fuzzy_dates_of(model)
     }
     if any(field.name == "version" for field in model._meta.fields):
         declared["seen_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -10,6 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -242,7 +244,8 @@ class FuzzyDateField(property):
     The model attribute `<name>` reads and writes a `FuzzyDate`, a Dutch text ('medio 2016')
     or None; being a property, it is accepted by the model constructor too. The columns are
     real fields, so the database sorts and filters on `<name>_date`, and migrations see them
-    as ordinary fields. A `CheckConstraint` keeps the pair either both set or both empty.
+    as ordinary fields. The model's `Meta.constraints` keep the pair either both set or both
+    empty (`fuzzy_date_constraints`); a system check says when they are missing.
     """
 
     def __init__(self, verbose_name, *, blank=False, help_text=FUZZY_DATE_HELP):
@@ -274,22 +277,7 @@ class FuzzyDateField(property):
                 editable=False,
             ),
         )
-        cls._meta.fuzzy_dates = [*getattr(cls._meta, "fuzzy_dates", []), self]
-        cls._meta.constraints = [*cls._meta.constraints, self._constraint(cls._meta.model_name)]
-        # Migrations read constraints only from models whose Meta declares them.
-        cls._meta.original_attrs["constraints"] = cls._meta.constraints
         setattr(cls, name, self)
-
-    def _constraint(self, model_name):
-        # The date and its precision are set together (or, when blank, both empty).
-        both = models.Q(**{f"{self.date_field}__isnull": False}) & ~models.Q(
-            **{self.precision_field: ""}
-        )
-        neither = models.Q(**{f"{self.date_field}__isnull": True, self.precision_field: ""})
-        return models.CheckConstraint(
-            condition=both | neither if self.blank else both,
-            name=f"{model_name}_{self.name}_fuzzy_date",
-        )
 
     def ends_before(self, day):
         """A Q for rows whose period ends before `day`.
@@ -328,3 +316,47 @@ class FuzzyDateField(property):
             value = FuzzyDate.parse(value) if value.strip() else None
         setattr(instance, self.date_field, value.start if value else None)
         setattr(instance, self.precision_field, value.precision if value else "")
+
+
+def fuzzy_date_constraints(*names):
+    """For a model's `Meta.constraints`: keep the columns of the fuzzy dates `names` either both
+    set or both empty. Declared in `Meta`, so that migrations see them."""
+    constraints = []
+    for name in names:
+        both = models.Q(**{f"{name}_date__isnull": False}) & ~models.Q(**{f"{name}_precision": ""})
+        neither = models.Q(**{f"{name}_date__isnull": True, f"{name}_precision": ""})
+        constraints.append(
+            models.CheckConstraint(condition=both | neither, name=f"%(class)s_{name}_fuzzy_date")
+        )
+    return constraints
+
+
+def fuzzy_dates_of(model):
+    """The fuzzy dates (`FuzzyDateField`) `model` declares, its parents' included."""
+    return [
+        value
+        for klass in reversed(model.__mro__)
+        for value in vars(klass).values()
+        if isinstance(value, FuzzyDateField)
+    ]
+
+
+@checks.register(checks.Tags.models)
+def check_fuzzy_date_constraints(app_configs=None, **kwargs):
+    """A fuzzy date whose model does not declare its constraint could hold half a date."""
+    return [error for model in apps.get_models() for error in missing_constraints(model)]
+
+
+def missing_constraints(model):
+    """An error for each fuzzy date of `model` without its `fuzzy_date_constraints`."""
+    declared = {constraint.name for constraint in model._meta.constraints}
+    return [
+        checks.Error(
+            f"{model._meta.label}.{fuzzy.name} has no constraint on its two columns.",
+            hint=f'Add *fuzzy_date_constraints("{fuzzy.name}") to its Meta.constraints.',
+            obj=model,
+            id="fuzzydates.E001",
+        )
+        for fuzzy in fuzzy_dates_of(model)
+        if f"{model._meta.model_name}_{fuzzy.name}_fuzzy_date" not in declared
+    ]

@@ -16,7 +16,13 @@ from simple_history.models import HistoricalRecords
 
 from . import caching
 from .formats import EURO_UNIT, format_money, local_number
-from .fuzzydates import FuzzyDate, FuzzyDateField, Precision, year_validators
+from .fuzzydates import (
+    FuzzyDate,
+    FuzzyDateField,
+    Precision,
+    fuzzy_date_constraints,
+    year_validators,
+)
 from .search import SearchQuerySet
 
 # Every publishable model has a `publish` permission beside Django's four: who may publish,
@@ -345,6 +351,7 @@ class Document(Publishable):
         ]
         verbose_name = _("document")
         verbose_name_plural = _("documenten")
+        constraints = [*fuzzy_date_constraints("date")]
 
     def __str__(self):
         return self.title
@@ -608,6 +615,7 @@ class Program(Publishable, Cited):
         ]
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
+        constraints = [*fuzzy_date_constraints("start", "end")]
 
     def __str__(self):
         return self.name
@@ -959,6 +967,7 @@ class Commitment(Publishable, Cited):
         verbose_name_plural = _("toezeggingen en moties")
         permissions = [("close_commitment", _("Mag toezeggingen en moties afdoen"))]
         constraints = [
+            *fuzzy_date_constraints("made_on", "deadline", "fulfilled_on"),
             models.UniqueConstraint(fields=["kind", "number"], name="unique_commitment_number"),
             models.CheckConstraint(
                 condition=models.Q(kind="motie")
@@ -1105,6 +1114,7 @@ class DeadlineChange(models.Model):
         ordering = ["commitment", "changed_at", "pk"]
         verbose_name = _("termijnwijziging")
         verbose_name_plural = _("termijnwijzigingen")
+        constraints = [*fuzzy_date_constraints("old_deadline", "new_deadline")]
 
     def __str__(self):
         return f"{self.commitment.public_id}: {self.old_label()} → {self.new_label()}"
@@ -1366,6 +1376,7 @@ class Action(Publishable, Cited):
         ordering = ["due_date", "title", "pk"]
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
+        constraints = [*fuzzy_date_constraints("due")]
 
     def __str__(self):
         return self.title
@@ -1421,6 +1432,7 @@ class Indicator(Publishable, Cited):
         ordering = ["name", "pk"]
         verbose_name = _("kengetal")
         verbose_name_plural = _("kengetallen")
+        constraints = [*fuzzy_date_constraints("reference")]
 
     def __str__(self):
         return f"{self.name}: {self.display_value}"

@@ -2,7 +2,6 @@
 
 import copy
 import datetime
-import functools
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -93,49 +92,6 @@ class FuzzyDateSerializerField(serializers.Field):
         }
 
 
-class FieldsBuiltOnce:
-    """A serializer whose fields are built once per class and listed once per instance.
-
-    DRF reads each model field's options anew for every serializer instance (a fifth of a small
-    list's time), and walks its fields mapping again for every record it represents (a tenth of
-    a list's serializing). Each instance gets its own copy of the fields, as DRF gives each
-    instance its own copy of the declared ones; its fields are not changed once it has read them.
-    """
-
-    _built_fields = {}
-
-    def get_fields(self):
-        built = FieldsBuiltOnce._built_fields.get(type(self))
-        if built is None:
-            fields = super().get_fields()
-            built = FieldsBuiltOnce._built_fields[type(self)] = {
-                name: (field, copier_for(field)) for name, field in fields.items()
-            }
-        return {name: copy_field(field) for name, (field, copy_field) in built.items()}
-
-    @functools.cached_property
-    def _readable_fields(self):
-        return tuple(field for field in self.fields.values() if not field.write_only)
-
-
-def copier_for(field):
-    """How to copy the unbound `field` for a serializer instance: its attributes for a plain
-    field (DRF's deep copy calls the constructor again, most of a small list's setting up), a
-    deep copy for a nested serializer and for a field with a child field, which binds to its
-    own copy."""
-    nested = isinstance(field, serializers.BaseSerializer) or any(
-        isinstance(value, serializers.Field) for value in vars(field).values()
-    )
-    return copy.deepcopy if nested else copy_attributes
-
-
-def copy_attributes(field):
-    copied = copy.copy(field)
-    if "_validators" in vars(copied):
-        copied._validators = list(copied._validators)
-    return copied
-
-
 class RefListSerializer(serializers.ListSerializer):
     """Related records: the list the queryset annotated or prefetched as `linked_<source>` when
     it did (the querysets' `with_link_lists`, `views.histories_prefetched`; limited to what the
@@ -148,7 +104,7 @@ class RefListSerializer(serializers.ListSerializer):
         return super().get_attribute(instance)
 
 
-class VisibleRefSerializer(FieldsBuiltOnce, serializers.Serializer):
+class VisibleRefSerializer(serializers.Serializer):
     """A link to a related record; null when the reader may not see that record.
 
     Written back as the same object (or just its key): only the key (`slug`) is read, and
@@ -225,7 +181,7 @@ class CommitmentRefSerializer(VisibleRefSerializer):
     title = serializers.CharField(read_only=True)
 
 
-class SourceSerializer(FieldsBuiltOnce, serializers.Serializer):
+class SourceSerializer(serializers.Serializer):
     """Where a fact comes from: the document and the place in it (`source` and `source_locator`)."""
 
     document = serializers.SlugField(source="source.slug")
@@ -300,7 +256,7 @@ def without_whose(detail):
     return detail
 
 
-class RecordSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class RecordSerializer(serializers.ModelSerializer):
     """A record read and written through the API, checked by the model exactly as in the admin.
 
     Related records are written as their key; many-to-many links are set after the save.
@@ -474,7 +430,7 @@ class MeetingRefSerializer(VisibleRefSerializer):
     date = serializers.DateField(read_only=True)
 
 
-class DeadlineChangeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class DeadlineChangeSerializer(serializers.ModelSerializer):
     old_deadline = FuzzyDateSerializerField()
     old_label = serializers.CharField()
     new_deadline = FuzzyDateSerializerField()
@@ -495,7 +451,7 @@ class DeadlineChangeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
 
-class SettlementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class SettlementSerializer(serializers.ModelSerializer):
     proposal_document = DocumentRefSerializer(allow_null=True, required=False)
     decided_at = MeetingRefSerializer(allow_null=True, required=False)
 
@@ -515,7 +471,7 @@ class SettlementSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         ]
 
 
-class CommitmentRelationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CommitmentRelationSerializer(serializers.ModelSerializer):
     related = CommitmentRefSerializer()
 
     class Meta:

@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font
 
 from .exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
 from .formats import dutch_number, parse_dutch_number
-from .fuzzydates import FuzzyDate, Precision, check_year
+from .fuzzydates import FuzzyDate, Precision, check_year, fuzzy_dates_of
 from .models import Document, PublicationStatus, StaleRecord, change_reason_limit
 
 TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x"}
@@ -641,7 +641,7 @@ def column_help(resource_class, column):
     if column.description:
         return str(column.description), isinstance(column, KeyColumn)
     model = resource_class._meta.model
-    fuzzy = {field.name: field for field in getattr(model._meta, "fuzzy_dates", [])}
+    fuzzy = {field.name: field for field in fuzzy_dates_of(model)}
     if column.attribute in fuzzy:
         # How to write a date is in the next column already.
         field = fuzzy[column.attribute]

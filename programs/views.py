@@ -1,21 +1,16 @@
 """Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
 
-import functools
 import hashlib
 import re
 from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -44,7 +39,6 @@ from .models import (
     Settlement,
     StaleRecord,
     Theme,
-    can_read_concepts,
     change_reason_limit,
     count_of,
 )
@@ -108,21 +102,6 @@ def visible_prefetch(lookup, model, user, *select_related):
     return Prefetch(lookup, queryset=queryset)
 
 
-@functools.lru_cache(maxsize=64)
-def public_records(viewset_class, day):
-    """What `viewset_class` lists on `day` to every reader who may not read concept records (the
-    public, API keys): their `records_for` is the same query, so it is built once per process
-    and day and cloned for each request. Building it (the register's deadline flags for the
-    day and its link lists) was a sixth of a request's time. Only the query is kept, no rows."""
-    return viewset_class().records_for(AnonymousUser())
-
-
-@receiver(setting_changed)
-def forget_public_records(**kwargs):
-    # A query may depend on settings (the register's COMMITMENT_DUE_SOON_DAYS).
-    public_records.cache_clear()
-
-
 # Records read per query (with their prefetches) while a CSV list streams.
 CSV_CHUNK_SIZE = 500
 
@@ -179,11 +158,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.model.objects.visible_to(user)
 
     def get_queryset(self):
-        """Staff's records built for them; anyone else's, the public query of the day."""
-        user = self.request.user
-        if can_read_concepts(user):
-            return self.records_for(user)
-        return public_records(type(self), timezone.localdate()).all()
+        return self.records_for(self.request.user)
 
     def get_renderers(self):
         """Lists also render CSV (`Accept: text/csv` or `?format=csv`)."""

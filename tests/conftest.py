@@ -35,10 +35,14 @@ def plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache: the database rolls back after each test, the
-    local-memory cache does not, so a figure or throttle count would leak into the next."""
+    local-memory cache does not, so a figure or throttle count would leak into the next. Nor
+    do the previous test's uncommitted writes keep this one from reading the cache."""
     from django.core.cache import cache
 
+    from programs import caching
+
     cache.clear()
+    caching.forget_uncommitted_writes()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -37,12 +38,13 @@ from programs.models import (
 from . import factories
 from .admin_forms import admin_url, browser_form, label
 
+REGISTERED = [model for model in apps.get_models() if admin.site.is_registered(model)]
 # Our own models and the users and groups; django-axes's read-only lockout log is checked below.
 REGISTERED_MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label != "axes"),
+    (model for model in REGISTERED if model._meta.app_label != "axes"),
     key=lambda model: model._meta.label,
 )
-LOCKOUT_MODELS = [model for model in admin.site._registry if model._meta.app_label == "axes"]
+LOCKOUT_MODELS = [model for model in REGISTERED if model._meta.app_label == "axes"]
 HISTORY_MODELS = [model for model in REGISTERED_MODELS if hasattr(model, "history")]
 
 # How to make a record of a registered model when the memo has none.

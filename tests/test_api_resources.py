@@ -11,6 +11,7 @@ from django.conf import settings
 
 from limburg_maak.api import PROBLEM_JSON
 from programs.models import Program
+from programs.serializers import ProgramSerializer
 
 API = "/api/v1"
 LIST_ENDPOINTS = [
@@ -377,3 +378,11 @@ def test_openapi_document_is_public_and_describes_every_resource(db, api):
         assert "get" in document["paths"][path_of(document, endpoint)]
         assert "get" in document["paths"][path_of(document, endpoint, detail=True)]
     assert "/documents/{slug}/overview" in document["paths"]
+
+
+def test_a_change_to_one_serializers_field_does_not_reach_the_next():
+    """Fields shared between serializer instances let one request's change leak into later ones."""
+    first = ProgramSerializer()
+    first.fields["name"].error_messages["blank"] = "gewijzigd"
+
+    assert ProgramSerializer().fields["name"].error_messages["blank"] != "gewijzigd"

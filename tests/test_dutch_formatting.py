@@ -4,11 +4,20 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import models
+from django.test.utils import isolate_apps
 from django.utils import translation
 
 from budgets.models import Totals
 from programs.formats import dutch_number, format_money
-from programs.fuzzydates import FuzzyDate, Precision
+from programs.fuzzydates import (
+    FuzzyDate,
+    FuzzyDateField,
+    Precision,
+    check_fuzzy_date_constraints,
+    fuzzy_date_constraints,
+    missing_constraints,
+)
 
 
 @pytest.mark.parametrize(
@@ -100,3 +109,27 @@ def test_a_fuzzy_date_must_start_its_period():
     assert FuzzyDate.containing(datetime.date(2016, 6, 15), Precision.MID) == FuzzyDate.parse(
         "medio 2016"
     )
+
+
+@isolate_apps("programs")
+def test_a_fuzzy_date_without_its_constraint_fails_the_system_check():
+    class Visit(models.Model):
+        planned = FuzzyDateField("gepland", blank=True)
+        held = FuzzyDateField("gehouden", blank=True)
+
+        class Meta:
+            app_label = "programs"
+            constraints = [*fuzzy_date_constraints("held")]
+
+        def __str__(self):
+            return str(self.held)
+
+    (error,) = missing_constraints(Visit)
+
+    assert error.id == "fuzzydates.E001"
+    assert "planned" in error.msg
+    assert [constraint.name for constraint in Visit._meta.constraints] == ["visit_held_fuzzy_date"]
+
+
+def test_every_fuzzy_date_of_the_project_has_its_constraint():
+    assert check_fuzzy_date_constraints() == []

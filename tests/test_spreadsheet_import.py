@@ -72,7 +72,7 @@ def xlsx_bytes(rows):
 def format_choice(model, title):
     titles = [
         file_format().get_title()
-        for file_format in admin.site._registry[model].get_import_formats()
+        for file_format in admin.site.get_model_admin(model).get_import_formats()
     ]
     return str(titles.index(title))
 
