@@ -243,7 +243,7 @@ def measure(case, client, repeat, after_write=None):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from programs.caching import renew_versions
+    from common.caching import renew_versions
 
     tables = None if after_write in (None, "*") else {apps.get_model(after_write)._meta.db_table}
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import format_money
 from programs.admin import (
     DocumentAdmin,
     ProgramAdmin,
@@ -11,12 +12,11 @@ from programs.admin import (
     fuzzy_column,
     slug_filter,
 )
-from programs.formats import format_money
 from programs.models import Document, Program
 
 from .models import BudgetLine, Subsidy, document_overview
 from .resources import BudgetLineResource, SubsidyResource
-from .views import annex_table
+from .tables import annex_table
 
 
 def money_column(field, description):

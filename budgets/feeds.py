@@ -4,17 +4,9 @@ They live in `budgets` because the feed covers budget lines and subsidies as wel
 policy records of `programs` (`budgets` uses `programs`, never the reverse).
 """
 
-import uuid
-
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
-from django.utils.text import capfirst
-from django.utils.timezone import localtime
-from django.utils.translation import gettext_lazy as _
 
-from programs.changes import CREATED, DELETED, FeedType, latest_changes
+from programs.changes import DELETED, FeedType
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program, Theme
 
 from .models import BudgetLine, Subsidy
@@ -31,66 +23,9 @@ FEED_TYPES = [
     FeedType("action", Action, title="title"),
     FeedType("indicator", Indicator),
 ]
-TYPES_BY_NAME = {feed_type.name: feed_type for feed_type in FEED_TYPES}
-ATOM_ENTRIES = 50
-ACTION_WORDS = {
-    CREATED: _("nieuw of gepubliceerd"),
-    "updated": _("gewijzigd"),
-    DELETED: _("verwijderd of niet meer openbaar"),
-}
-# Feed entry ids: stable UUIDs derived from the change, the same on every request.
-ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://www.limburg.nl/maakindustrie/wijzigingen")
 
 
 def record_path(change):
     """The API path of the record a change is about (for a deletion: its list)."""
     listing = reverse(f"api:{change.type}-list")
     return listing if change.action == DELETED else f"{listing}/{change.id}"
-
-
-class ChangesFeed(Feed):
-    """`/wijzigingen.atom`: the 50 most recent public changes, newest first, in Dutch."""
-
-    feed_type = Atom1Feed
-    title = _("Wijzigingen: maakindustrie Provincie Limburg")
-    subtitle = _(
-        "Nieuwe, gewijzigde en verwijderde openbare gegevens: programma's, begrotingsposten, "
-        "subsidies, toezeggingen en moties, acties en kengetallen."
-    )
-    author_name = "Provincie Limburg"
-
-    def link(self):
-        return reverse("home")
-
-    def items(self):
-        return latest_changes(FEED_TYPES, limit=ATOM_ENTRIES)
-
-    def item_title(self, change):
-        kind = capfirst(TYPES_BY_NAME[change.type].model._meta.verbose_name)
-        return f"{kind} ‘{change.title}’ {ACTION_WORDS[change.action]}"
-
-    def item_description(self, change):
-        kind = TYPES_BY_NAME[change.type].model._meta.verbose_name
-        when = date_format(localtime(change.changed_at), "j F Y, H:i")
-        return _("%(kind)s %(id)s: %(action)s op %(when)s.") % {
-            "kind": capfirst(kind),
-            "id": change.id,
-            "action": ACTION_WORDS[change.action],
-            "when": when,
-        }
-
-    def item_link(self, change):
-        return record_path(change)
-
-    def item_guid(self, change):
-        position = change.position
-        name = f"{position.type}/{position.history_id}/{position.step}"
-        return uuid.uuid5(ENTRY_NAMESPACE, name).urn
-
-    item_guid_is_permalink = False
-
-    def item_updateddate(self, change):
-        return change.changed_at
-
-    def item_pubdate(self, change):
-        return change.changed_at

@@ -9,14 +9,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from programs.formats import format_money
-from programs.fuzzydates import FuzzyDateField, fuzzy_date_constraints
+from common.formats import format_money
+from common.fuzzydates import FuzzyDateField, fuzzy_date_constraints
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
     Cited,
     Document,
     Publishable,
     PublishableQuerySet,
+    SluggedRecord,
     SlugManager,
 )
 
@@ -288,7 +289,7 @@ class SubsidyQuerySet(PublishableQuerySet):
         return self.granted().filter(granted_amount__isnull=False, granted_on_date__isnull=False)
 
 
-class Subsidy(Publishable, Cited):
+class Subsidy(SluggedRecord, Cited):
     """A grant to an organisation under instrument: granted (verleend) and settled (vastgesteld)."""
 
     class Status(models.TextChoices):
@@ -297,7 +298,6 @@ class Subsidy(Publishable, Cited):
         SETTLED = "settled", _("vastgesteld")
         WITHDRAWN = "withdrawn", _("ingetrokken")
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     instrument = models.ForeignKey(
         "programs.Program",
         verbose_name=_("regeling"),
@@ -330,8 +330,7 @@ class Subsidy(Publishable, Cited):
 
     objects = SlugManager.from_queryset(SubsidyQuerySet)()
 
-    class Meta:
-        default_permissions = PUBLISHABLE_PERMISSIONS
+    class Meta(SluggedRecord.Meta):
         ordering = ["-granted_on_date", "slug"]
         indexes = [
             # The default order (newest grant first), the period filters and the admin's date

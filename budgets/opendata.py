@@ -8,7 +8,7 @@ so in `contributionKind`, so that no sum counts it as 0.
 
 from django.urls import reverse
 
-from programs.fuzzydates import Precision
+from common.fuzzydates import Precision
 
 from .models import BudgetLine, Subsidy
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from programs.models import Document, Organisation, Program
 from programs.spreadsheets import (
+    RECORD_STATE,
     ChoiceWidget,
     Column,
     FuzzyDateWidget,
@@ -13,9 +14,11 @@ from programs.spreadsheets import (
     RecordResource,
     SlugWidget,
     TextWidget,
+    api_columns,
 )
 
 from .models import BudgetLine, ContributionKind, Funder, Subsidy
+from .serializers import SubsidySerializer
 
 
 def assign_budget_line_id(line, public_id):
@@ -106,18 +109,4 @@ class SubsidyResource(RecordResource):
     class Meta:
         model = Subsidy
         name = gettext_lazy("Subsidies")
-        fields = (
-            "slug",
-            "instrument",
-            "recipient",
-            "status",
-            "granted_amount",
-            "settled_amount",
-            "project_volume",
-            "granted_on",
-            "description",
-            "source",
-            "source_locator",
-            "publication_status",
-            "version",
-        )
+        fields = (*api_columns(SubsidySerializer), *RECORD_STATE)

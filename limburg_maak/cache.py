@@ -8,7 +8,7 @@ for `RETRY_SECONDS` (each request would otherwise wait for a connection that fai
 tries again.
 
 A write that was dropped may leave an older value in Redis: a data version of
-`programs.caching` that a write should have replaced, say, and with it figures of the data as
+`common.caching` that a write should have replaced, say, and with it figures of the data as
 it was. So the process remembers the keys it could not write or delete, and deletes them
 first thing once Redis answers again.
 """

@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from budgets.feeds import FEED_TYPES
-from programs.caching import cached
+from common.caching import cached
 from programs.changes import latest_change_at
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from common.api import api_problem
 from limburg_maak.addresses import from_trusted_proxy
-from limburg_maak.api import api_problem
 from programs.models import can_read_concepts
 
 # What a refused client is told to wait before trying again.

@@ -50,8 +50,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "limburg_maak",
+    "common",
     "programs",
     "budgets",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +79,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "limburg_maak.middleware.NoStoreForEditorsMiddleware",
-    "limburg_maak.api.ApiVersionMiddleware",
+    "common.api.ApiVersionMiddleware",
     # An ETag from the content on every GET; If-None-Match answers 304 (for syncing systems).
     # Below ApiVersionMiddleware, so a 304 still says which API version answered.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -269,22 +271,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["limburg_maak.throttling.ClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": [
-        "limburg_maak.renderers.CamelCaseJSONRenderer",
+        "common.renderers.CamelCaseJSONRenderer",
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["limburg_maak.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": [
-        "limburg_maak.permissions.ModelPermissionsOrAnonReadOnly",
-        "limburg_maak.permissions.PublishedRecordsNeedPublishRight",
+        "common.permissions.ModelPermissionsOrAnonReadOnly",
+        "common.permissions.PublishedRecordsNeedPublishRight",
     ],
-    "DEFAULT_PAGINATION_CLASS": "limburg_maak.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "limburg_maak.filters.FilterBackend",
+        "common.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "limburg_maak.negotiation.ContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "limburg_maak.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "limburg_maak.api.problem_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.negotiation.ContentNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "common.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api.problem_exception_handler",
     "ORDERING_PARAM": "ordering",
     "SEARCH_PARAM": "search",
 }
@@ -297,7 +299,7 @@ CORS_ALLOW_HEADERS = (*corsheaders_defaults.default_headers, "if-match", "change
 CORS_EXPOSE_HEADERS = ["API-Version", "ETag", "Retry-After"]
 
 # Backups keep the history's timestamps to the microsecond.
-SERIALIZATION_MODULES = {"json": "limburg_maak.json_format"}
+SERIALIZATION_MODULES = {"json": "common.json_format"}
 
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
@@ -325,7 +327,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "limburg_maak.openapi.adr_conformance",
+        "common.openapi.adr_conformance",
     ],
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "programs.models.Document.Kind",
@@ -340,7 +342,7 @@ SPECTACULAR_SETTINGS = {
         "SubsidyStatusEnum": "budgets.models.Subsidy.Status",
         "ContributionKindEnum": "budgets.models.ContributionKind",
         "FunderEnum": "budgets.models.Funder",
-        "PrecisionEnum": "programs.fuzzydates.Precision",
+        "PrecisionEnum": "common.fuzzydates.Precision",
     },
 }
 

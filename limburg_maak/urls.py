@@ -5,8 +5,6 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
-from budgets.feeds import ChangesFeed
-from limburg_maak import views as site_views
 from programs import views as program_views
 
 # ADR: no trailing slashes, the API root included (`/api/v1`, not `/api/v1/`).
@@ -37,29 +35,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", budget_views.home, name="home"),
-    path("documenten/<slug:slug>", budget_views.document_detail, name="document-detail"),
-    path("programmas", budget_views.program_list, name="program-list"),
-    path("programmas/<slug:slug>", budget_views.program_detail, name="program-detail"),
-    path("organisaties", budget_views.organisation_list, name="organisation-list"),
-    path("organisaties/<slug:slug>", budget_views.organisation_detail, name="organisation-detail"),
-    path("themas", program_views.theme_list, name="theme-list"),
-    path("themas/<slug:slug>", budget_views.theme_detail, name="theme-detail"),
-    path("acties", program_views.action_list, name="action-list"),
-    path("acties/<slug:slug>", program_views.action_detail, name="action-detail"),
-    path("zoeken", budget_views.search_page, name="search"),
-    path("wijzigingen.atom", ChangesFeed(), name="changes-atom"),
-    path("toezeggingen", program_views.commitment_list, name="commitment-list"),
-    path("toezeggingen/rappellijst", program_views.reminder_list, name="reminder-list"),
-    path("termijnen.ics", program_views.deadline_calendar, name="deadline-calendar"),
-    path("toezeggingen/<slug:public_id>", budget_views.commitment_detail, name="commitment-detail"),
-    path("toegankelijkheid", site_views.accessibility_statement, name="accessibility"),
+    path("", include("website.urls")),
     path("api/v1", include((api_v1, "api"))),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
-handler400 = "limburg_maak.api.bad_request"
-handler403 = "limburg_maak.api.permission_denied"
-handler404 = "limburg_maak.api.not_found"
-handler500 = "limburg_maak.api.server_error"
+handler400 = "common.api.bad_request"
+handler403 = "common.api.permission_denied"
+handler404 = "common.api.not_found"
+handler500 = "common.api.server_error"

@@ -6,6 +6,3 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
     verbose_name = _("Beleid")
-
-    def ready(self):
-        from . import caching  # noqa: F401  (every write marks the cached figures stale)

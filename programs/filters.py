@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .caching import cached_query
-from .fuzzydates import FIRST_YEAR, LAST_YEAR, year_validators
+from common.caching import cached_query
+from common.fuzzydates import FIRST_YEAR, LAST_YEAR, year_validators
+
 from .models import (
     Action,
     Commitment,

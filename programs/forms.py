@@ -6,7 +6,8 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .fuzzydates import FuzzyDate, check_year, fuzzy_dates_of
+from common.fuzzydates import FuzzyDate, check_year, fuzzy_dates_of
+
 from .models import change_reason_limit
 
 

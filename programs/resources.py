@@ -13,7 +13,9 @@ from .models import (
     ProgramLine,
     Theme,
 )
+from .serializers import OrganisationSerializer, ProgramSerializer
 from .spreadsheets import (
+    RECORD_STATE,
     ChoiceWidget,
     Column,
     FuzzyDateWidget,
@@ -24,6 +26,7 @@ from .spreadsheets import (
     TextWidget,
     WholeNumberWidget,
     YesNoWidget,
+    api_columns,
 )
 
 SLUG_HELP = gettext_lazy(
@@ -45,20 +48,7 @@ class OrganisationResource(RecordResource):
     class Meta:
         model = Organisation
         name = gettext_lazy("Organisaties")
-        fields = (
-            "slug",
-            "name",
-            "abbreviation",
-            "kind",
-            "place",
-            "parent",
-            "description",
-            "website",
-            "source",
-            "source_locator",
-            "publication_status",
-            "version",
-        )
+        fields = (*api_columns(OrganisationSerializer), *RECORD_STATE)
 
 
 class ProgramResource(RecordResource):
@@ -76,22 +66,7 @@ class ProgramResource(RecordResource):
     class Meta:
         model = Program
         name = gettext_lazy("Programma's")
-        fields = (
-            "slug",
-            "name",
-            "kind",
-            "parent",
-            "program_line",
-            "status",
-            "start",
-            "end",
-            "description",
-            "themes",
-            "source",
-            "source_locator",
-            "publication_status",
-            "version",
-        )
+        fields = (*api_columns(ProgramSerializer), *RECORD_STATE)
 
 
 def assign_commitment_id(commitment, public_id):

@@ -10,7 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, PermissionDenied
 
-from .fuzzydates import FuzzyDate, Precision, check_year
+from common.fuzzydates import FuzzyDate, Precision, check_year
+
 from .models import (
     Action,
     Commitment,

@@ -33,9 +33,10 @@ from import_export.tmp_storages import CacheStorage
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from .exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
-from .formats import dutch_number, parse_dutch_number
-from .fuzzydates import FuzzyDate, Precision, check_year, fuzzy_dates_of
+from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
+from common.formats import dutch_number, parse_dutch_number
+from common.fuzzydates import FuzzyDate, Precision, check_year, fuzzy_dates_of
+
 from .models import Document, PublicationStatus, StaleRecord, change_reason_limit
 
 TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x"}
@@ -372,6 +373,21 @@ def import_reason(file_name, user, limit):
         return reason
     room = max(limit - (len(reason) - len(file_name)) - 1, 0)
     return _("Import uit %(file)s door %(user)s") % {"file": f"{file_name[:room]}…", "user": who}
+
+
+# The columns every record's spreadsheet has after those it shares with the API.
+RECORD_STATE = ("source_locator", "publication_status", "version")
+
+
+def api_columns(serializer_class):
+    """The fields an API client writes through `serializer_class`, in its order: the columns a
+    record's spreadsheet shares with the API, so both change together. The record's state
+    (`RECORD_STATE`) follows them."""
+    return tuple(
+        name
+        for name, field in serializer_class().fields.items()
+        if not field.read_only and name not in RECORD_STATE
+    )
 
 
 class RecordResource(resources.ModelResource):

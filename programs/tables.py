@@ -1,304 +1,160 @@
-"""Tables on the public pages, and the same tables as CSV or XLSX downloads.
+"""The tables of policy records that pages and downloads share, each described once
+(`common.tables.Table`): a page shows it and `?tabel=<name>&format=csv|xlsx` downloads the
+same rows."""
 
-A view describes each table once (`Table`: caption, columns, rows); the page renders it with
-`templates/_table.html` a page of rows at a time (`?pagina=N`), and `?tabel=<name>&format=csv|xlsx`
-on the same URL downloads every row of the list, filters included.
-"""
+from operator import attrgetter
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import islice
-from typing import Any
-
-from django.db.models import QuerySet
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from limburg_maak.api import in_total_order, page_of
+from common.tables import (
+    Column,
+    Table,
+    record_column,
+)
 
-from .exports import CONTENT_TYPES, table_response
-from .formats import format_money
-
-DOWNLOAD_FORMATS = tuple(CONTENT_TYPES)
-
-#: Rows on one page of a table.
-PER_PAGE = 50
-#: Records read per query while a download reads the whole list.
-DOWNLOAD_CHUNK_SIZE = 500
-#: Pages beyond this are past the end of any list, without asking the database for an offset
-#: that would overflow it.
-MAX_PAGE = 10**7
+from .models import (
+    Commitment,
+    Settlement,
+)
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column: `text(row)` is what the page shows.
-
-    `number(row)`, when given, is what a spreadsheet gets instead of the text (an amount in
-    euros as a Decimal, so it can be summed); None there falls back to the text (`PM`).
-    `link(row)` makes the cell a link; `numeric` aligns it right.
-    """
-
-    header: Any
-    text: Callable[[Any], Any]
-    link: Callable[[Any], str | None] | None = None
-    number: Callable[[Any], Any] | None = None
-    numeric: bool = False
-    download_header: Any = None
+def visible_or_none(record, user):
+    return record if record is not None and record.is_visible_to(user) else None
 
 
-def money_column(header, amount, otherwise=None, **kwargs):
-    """Amounts: `€ 8,9 mln` on the page, the euros (a Decimal) in a spreadsheet.
-
-    `amount(row)` is the Decimal or None; for None the cell reads `otherwise(row)` (`PM`,
-    `op kosten EU`, `onbekend`) on the page and in the spreadsheet alike.
-    """
-
-    def text(row):
-        value = amount(row)
-        if value is None:
-            return otherwise(row) if otherwise else ""
-        return format_money(value)
-
-    return Column(header, text, number=amount, numeric=True, **kwargs)
+def period_label(start, end):
+    """`medio 2013 – medio 2016`, with `?` for an unknown end."""
+    return f"{start or '?'} – {end or '?'}"
 
 
-def record_column(header, record, user, text=str, **kwargs):
-    """A related record (`record(row)`), linked to its page; empty where `user` may not see it."""
-
-    def shown(row):
-        found = record(row)
-        return found if found is not None and found.is_visible_to(user) else None
-
-    def cell_text(row):
-        found = shown(row)
-        return text(found) if found is not None else ""
-
-    def link(row):
-        found = shown(row)
-        return found.get_absolute_url() if found is not None else None
-
-    return Column(header, cell_text, link=link, **kwargs)
+def citation_column(user):
+    """The source a fact cites: `Een sterke maakindustrie in Limburg, §2 LimburgMakers`."""
+    return Column(_("Bron"), lambda record: record.citation_for(user))
 
 
-def count_column(header, count, **kwargs):
-    """A count: the same figure on the page and, as a number, in a spreadsheet."""
-    return Column(header, count, number=count, numeric=True, **kwargs)
+def commitment_name(commitment):
+    return f"{capfirst(commitment.get_kind_display())} {commitment.number}"
 
 
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    link: str | None = None
-    numeric: bool = False
-    span: int = 1
+def commitment_signal(commitment):
+    """What needs attention; needs the flags of `CommitmentQuerySet.with_flags()`."""
+    if getattr(commitment, "is_overdue", False):
+        return _("termijn verstreken")
+    if getattr(commitment, "is_due_soon", False):
+        return _("termijn nadert")
+    if getattr(commitment, "has_no_deadline", False):
+        return _("zonder termijn")
+    return ""
 
 
-@dataclass
-class Table:
-    """A captioned table with headers; the first column heads its row.
+def commitment_table(commitments, user, *, name="toezeggingen", caption):
+    """Commitments with their deadline, status and signal; select `source`, annotate flags."""
 
-    On a page it shows the page `show_page` chose (all rows until then, as in the admin);
-    `download_rows` always reads every row of `rows`, which a page slices with LIMIT/OFFSET.
+    def subject(commitment):
+        if commitment.vote_outcome:
+            return f"{commitment.title} ({commitment.get_vote_outcome_display()})"
+        return commitment.title
 
-    `footer` is a totals row, one text per column; None widens the cell before it (`["Totaal",
-    None, "€ 77,57 mln + 6 × PM"]`), and is an empty cell in a download.
-    """
-
-    name: str
-    caption: Any
-    columns: list[Column]
-    rows: Iterable
-    footer: list | None = None
-    empty: Any = field(default=_("Geen gegevens."))
-    #: Set by `show_page`: the page shown, the query parameter that names it, or an error.
-    page: int | None = field(default=None, init=False)
-    page_parameter: str = field(default="pagina", init=False)
-    page_error: str | None = field(default=None, init=False)
-
-    def show_page(self, request, parameter):
-        """Show only the page `request` asks for with `parameter` (`?pagina=2`), 1 by default.
-
-        A malformed number leaves the table empty, with `page_error` saying why.
-        """
-        self.page_parameter = parameter
-        value = request.GET.get(parameter)
-        if value is None:
-            self.page = 1
-        elif value.isascii() and value.isdigit() and int(value) >= 1:
-            self.page = int(value)
-        else:
-            self.page_error = gettext(
-                "Paginanummer ‘%(value)s’ klopt niet: geef een geheel getal vanaf 1."
-            ) % {"value": value}
-
-    @property
-    def is_past_the_end(self):
-        return bool(self.page and self.page > 1 and not self.records)
-
-    @cached_property
-    def _fetched(self):
-        """(the rows shown, whether more follow)."""
-        if self.page_error:
-            return [], False
-        if self.page is None:
-            return list(self.rows), False
-        if self.page > MAX_PAGE:
-            return [], False
-        start = self.first_row - 1
-        # One row more than the page says whether a next page exists, without counting them all.
-        fetched = list(slice_of(self.rows, start, start + PER_PAGE + 1))
-        return fetched[:PER_PAGE], len(fetched) > PER_PAGE
-
-    @property
-    def records(self):
-        return self._fetched[0]
-
-    @property
-    def has_next(self):
-        return self._fetched[1]
-
-    @property
-    def first_row(self):
-        return (self.page - 1) * PER_PAGE + 1 if self.page else 1
-
-    @property
-    def last_row(self):
-        return self.first_row + len(self.records) - 1
-
-    @property
-    def total(self):
-        """The number of rows in the list where the page shown tells it for free (the last
-        page), else None."""
-        return None if self.has_next or self.page_error else self.last_row
-
-    @property
-    def previous_page(self):
-        return self.page - 1 if self.page and self.page > 1 else None
-
-    @property
-    def next_page(self):
-        return self.page + 1 if self.has_next else None
-
-    @property
-    def is_paged(self):
-        """More than one page: the page shows navigation and which rows it shows."""
-        return bool(self.previous_page or self.next_page)
-
-    @cached_property
-    def body(self):
-        """Rows of `Cell`s for the template: the page shown."""
-        return [self._cells(row) for row in self.records]
-
-    def _cells(self, row):
-        return [self._cell(column, row) for column in self.columns]
-
-    @staticmethod
-    def _cell(column, row):
-        text = column.text(row)
-        link = column.link(row) if column.link else None
-        return Cell("" if text is None else str(text), link, column.numeric)
-
-    @cached_property
-    def footer_cells(self):
-        """The footer as `Cell`s, each spanning the columns its None neighbours leave."""
-        cells = []
-        if not self.footer:
-            return cells
-        for column, text in zip(self.columns, self.footer, strict=True):
-            if text is None and cells:
-                cells[-1] = Cell(cells[-1].text, numeric=cells[-1].numeric, span=cells[-1].span + 1)
-            else:
-                cells.append(Cell("" if text is None else str(text), numeric=column.numeric))
-        return cells
-
-    def download_rows(self):
-        """Every row of the list (not only the page shown) as spreadsheet values: numbers where
-        a column has them, else the text."""
-        rows = []
-        records = self.rows
-        if isinstance(records, QuerySet):
-            # Every row of a long list, in the pages' order: records (and their prefetches)
-            # read a chunk at a time.
-            records = in_total_order(records).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
-        for row in records:
-            cells = self._cells(row)
-            values = []
-            for column, cell in zip(self.columns, cells, strict=True):
-                number = column.number(row) if column.number else None
-                values.append(cell.text if number is None else number)
-            rows.append(values)
-        if self.footer:
-            rows.append(["" if text is None else str(text) for text in self.footer])
-        return rows
-
-    def download_headers(self):
-        return [str(column.download_header or column.header) for column in self.columns]
-
-    def download(self, file_format, filename):
-        return table_response(
-            f"{filename}-{self.name}", self.download_headers(), self.download_rows(), file_format
-        )
+    columns = [
+        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
+        Column(_("Onderwerp"), subject),
+        Column(_("Datum"), lambda c: c.made_on or ""),
+        Column(_("Termijn"), lambda c: c.deadline_label()),
+        Column(_("Status"), lambda c: c.get_status_display()),
+        Column(_("Signaal"), commitment_signal),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, commitments, empty=_("Geen toezeggingen of moties."))
 
 
-def slice_of(rows, start, stop):
-    """`rows[start:stop]`: a LIMIT query for a QuerySet, any iterable otherwise."""
-    if isinstance(rows, QuerySet):
-        return page_of(rows, start, stop)
-    if hasattr(rows, "__getitem__"):
-        return rows[start:stop]
-    return islice(rows, start, stop)
+def action_table(actions, user, *, name="acties", caption):
+    """Actions with owner, program, due date and status; select `owner`, `program`, `source`."""
+    columns = [
+        Column(_("Actie"), attrgetter("title"), link=lambda action: action.get_absolute_url()),
+        record_column(_("Eigenaar"), attrgetter("owner"), user, text=attrgetter("name")),
+        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
+        Column(_("Termijn"), lambda action: action.due or _("onbekend")),
+        Column(_("Status"), lambda action: action.get_status_display()),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, actions, empty=_("Geen acties."))
 
 
-def page_parameter(table, tables):
-    """`pagina` for a page's only table; `pagina-<name>` where a page has several."""
-    return "pagina" if len(tables) == 1 else f"pagina-{table.name}"
+def indicator_table(indicators, user, *, name="kengetallen", caption):
+    """Key figures as the source gives them; select `program` and `source`."""
+    columns = [
+        Column(_("Kengetal"), attrgetter("name")),
+        Column(_("Waarde"), attrgetter("display_value"), numeric=True),
+        Column(_("Peildatum"), lambda indicator: indicator.reference or _("onbekend")),
+        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, indicators, empty=_("Geen kengetallen."))
 
 
-def render_with_tables(
-    request,
-    template,
-    context,
-    tables,
-    *,
-    filename,
-    status=200,
-    default_table=None,
-    paginate=True,
-):
-    """The page, or one of its tables as a download when `?tabel=` and `?format=` ask for it.
+def program_table(programs, user, *, name="programmas", caption):
+    """Programs with kind, status, period and what they are part of; select `parent`, `source`."""
+    columns = [
+        Column(_("Programma"), attrgetter("name"), link=lambda program: program.get_absolute_url()),
+        Column(_("Soort"), lambda program: program.get_kind_display()),
+        Column(_("Status"), lambda program: program.get_status_display()),
+        Column(_("Looptijd"), lambda program: period_label(program.start, program.end)),
+        record_column(_("Onderdeel van"), attrgetter("parent"), user, text=attrgetter("name")),
+        citation_column(user),
+    ]
+    return Table(name, caption, columns, programs, empty=_("Geen programma's."))
 
-    The page shows each table a page at a time (`?pagina=N`, or `?pagina-<table>=N` where it
-    has several) unless `paginate` is False; a malformed page number is a 400, a page past the
-    end a 404. A download holds every row.
 
-    `?format=` alone downloads `default_table` (older links name no table); on a page without
-    one it is ignored. An unknown table is a 404, an unknown or missing format a 400. A page
-    that is itself an error (invalid filters) answers as a page, never as a download.
-    """
-    requested = request.GET.get("tabel")
-    file_format = request.GET.get("format")
-    if requested is None and file_format is not None:
-        requested = default_table
-    if requested is None or status >= 400:
-        if paginate:
-            for table in tables:
-                table.show_page(request, page_parameter(table, tables))
-            if any(table.page_error for table in tables):
-                status = max(status, 400)
-            elif status < 400 and any(table.is_past_the_end for table in tables):
-                raise Http404(_("Deze pagina bestaat niet."))
-        context = {**context, "tables": {table.name: table for table in tables}}
-        return render(request, template, context, status=status)
-    table = next((table for table in tables if table.name == requested), None)
-    if table is None:
-        raise Http404(_("Deze tabel bestaat niet."))
-    if file_format not in DOWNLOAD_FORMATS:
-        message = gettext("Onbekend formaat ‘%(format)s’: kies csv of xlsx.") % {
-            "format": file_format or ""
-        }
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    return table.download(file_format, filename)
+def status_counts(counted):
+    """[(status, label, count)] for every status, zeros included, in the vocabulary's order,
+    from `{status: count}`."""
+    return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
+
+
+def pending_settlement(commitment):
+    return next(
+        (s for s in commitment.settlements.all() if s.decision == Settlement.Decision.PENDING),
+        None,
+    )
+
+
+def reminder_table(commitments, day, user):
+    """The rappellijst: commitments with their pending settlement proposal, if any."""
+
+    def holder(commitment):
+        person = visible_or_none(commitment.made_by, user)
+        return person.name if person else ""
+
+    def proposal(commitment):
+        settlement = pending_settlement(commitment)
+        if settlement is None:
+            return ""
+        status = settlement.get_proposed_status_display()
+        return f"{date_format(settlement.proposed_on, 'j F Y')}: {status}"
+
+    columns = [
+        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
+        Column(_("Onderwerp"), attrgetter("title")),
+        Column(_("Portefeuillehouder"), holder),
+        Column(_("Termijn"), lambda c: c.deadline_label()),
+        Column(_("Status"), lambda c: c.get_status_display()),
+        Column(_("Termijn verstreken"), lambda c: _("ja") if c.is_overdue else _("nee")),
+        Column(_("Afdoeningsvoorstel"), proposal),
+    ]
+    caption = _("Rappellijst per %(date)s") % {"date": date_format(day, "j F Y")}
+    return Table("rappellijst", caption, columns, commitments, empty=_("Niets te rappelleren."))
+
+
+def role_table(roles, user, *, of, caption):
+    """Who plays which role in which program; `of` names the other side: `organisation` or
+    `program`. Select it and `source`."""
+    header = _("Organisatie") if of == "organisation" else _("Programma")
+    columns = [
+        record_column(header, attrgetter(of), user, text=attrgetter("name")),
+        Column(_("Rol"), lambda role: role.get_role_display()),
+        Column(_("Toelichting"), attrgetter("note")),
+        citation_column(user),
+    ]
+    return Table("rollen", caption, columns, roles, empty=_("Geen rollen bekend."))

@@ -2,29 +2,22 @@
 
 import hashlib
 import re
-from operator import attrgetter
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.http import Http404
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from limburg_maak.api import in_total_order
+from common.api import in_total_order
+from common.csv_export import CSVRenderer, csv_response, serializer_table
 
-from . import feeds, filters, serializers
-from .forms import ReminderListForm
+from . import filters, serializers
 from .models import (
     Action,
     Commitment,
@@ -32,7 +25,6 @@ from .models import (
     DeadlineChange,
     Document,
     Indicator,
-    Meeting,
     Organisation,
     Person,
     Program,
@@ -40,10 +32,7 @@ from .models import (
     StaleRecord,
     Theme,
     change_reason_limit,
-    count_of,
 )
-from .renderers import CSVRenderer, csv_response, serializer_table
-from .tables import Column, Table, count_column, record_column, render_with_tables
 
 
 def commitments_for(user, link_lists=False):
@@ -417,306 +406,3 @@ class IndicatorViewSet(RecordViewSet):
 
     def records_for(self, user):
         return super().records_for(user).select_related("program", "source").with_link_lists(user)
-
-
-# Public pages
-#
-# Each table is described once (`programs.tables.Table`); the page shows it and
-# `?tabel=<name>&format=csv|xlsx` downloads the same rows. The builders below are shared by
-# every page that lists these records, here and in `budgets.views`.
-
-
-def visible_or_none(record, user):
-    return record if record is not None and record.is_visible_to(user) else None
-
-
-def period_label(start, end):
-    """`medio 2013 – medio 2016`, with `?` for an unknown end."""
-    return f"{start or '?'} – {end or '?'}"
-
-
-def citation_column(user):
-    """The source a fact cites: `Een sterke maakindustrie in Limburg, §2 LimburgMakers`."""
-    return Column(_("Bron"), lambda record: record.citation_for(user))
-
-
-def commitment_name(commitment):
-    return f"{capfirst(commitment.get_kind_display())} {commitment.number}"
-
-
-def commitment_signal(commitment):
-    """What needs attention; needs the flags of `CommitmentQuerySet.with_flags()`."""
-    if getattr(commitment, "is_overdue", False):
-        return _("termijn verstreken")
-    if getattr(commitment, "is_due_soon", False):
-        return _("termijn nadert")
-    if getattr(commitment, "has_no_deadline", False):
-        return _("zonder termijn")
-    return ""
-
-
-def commitment_table(commitments, user, *, name="toezeggingen", caption):
-    """Commitments with their deadline, status and signal; select `source`, annotate flags."""
-
-    def subject(commitment):
-        if commitment.vote_outcome:
-            return f"{commitment.title} ({commitment.get_vote_outcome_display()})"
-        return commitment.title
-
-    columns = [
-        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
-        Column(_("Onderwerp"), subject),
-        Column(_("Datum"), lambda c: c.made_on or ""),
-        Column(_("Termijn"), lambda c: c.deadline_label()),
-        Column(_("Status"), lambda c: c.get_status_display()),
-        Column(_("Signaal"), commitment_signal),
-        citation_column(user),
-    ]
-    return Table(name, caption, columns, commitments, empty=_("Geen toezeggingen of moties."))
-
-
-def action_table(actions, user, *, name="acties", caption):
-    """Actions with owner, program, due date and status; select `owner`, `program`, `source`."""
-    columns = [
-        Column(_("Actie"), attrgetter("title"), link=lambda action: action.get_absolute_url()),
-        record_column(_("Eigenaar"), attrgetter("owner"), user, text=attrgetter("name")),
-        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
-        Column(_("Termijn"), lambda action: action.due or _("onbekend")),
-        Column(_("Status"), lambda action: action.get_status_display()),
-        citation_column(user),
-    ]
-    return Table(name, caption, columns, actions, empty=_("Geen acties."))
-
-
-def indicator_table(indicators, user, *, name="kengetallen", caption):
-    """Key figures as the source gives them; select `program` and `source`."""
-    columns = [
-        Column(_("Kengetal"), attrgetter("name")),
-        Column(_("Waarde"), attrgetter("display_value"), numeric=True),
-        Column(_("Peildatum"), lambda indicator: indicator.reference or _("onbekend")),
-        record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
-        citation_column(user),
-    ]
-    return Table(name, caption, columns, indicators, empty=_("Geen kengetallen."))
-
-
-def program_table(programs, user, *, name="programmas", caption):
-    """Programs with kind, status, period and what they are part of; select `parent`, `source`."""
-    columns = [
-        Column(_("Programma"), attrgetter("name"), link=lambda program: program.get_absolute_url()),
-        Column(_("Soort"), lambda program: program.get_kind_display()),
-        Column(_("Status"), lambda program: program.get_status_display()),
-        Column(_("Looptijd"), lambda program: period_label(program.start, program.end)),
-        record_column(_("Onderdeel van"), attrgetter("parent"), user, text=attrgetter("name")),
-        citation_column(user),
-    ]
-    return Table(name, caption, columns, programs, empty=_("Geen programma's."))
-
-
-def actions_for(user):
-    """Actions as `user` may read them, with what their tables show."""
-    return Action.objects.visible_to(user).select_related("owner", "program", "source")
-
-
-def commitment_list(request):
-    """The public register: the API's filters as a shareable URL, counts per status."""
-    user = request.user
-    filterset = filters.CommitmentFilter(
-        request.GET, queryset=commitments_for(user), request=request
-    )
-    filters.typed_when_many(filterset.form)
-    valid = filterset.is_valid()
-    commitments = filterset.qs if valid else Commitment.objects.none()
-    if valid and not request.GET.get("ordering"):
-        commitments = commitments.by_deadline()
-    other_filters = request.GET.copy()
-    for parameter in ("status", *filters.NOT_FILTERS):
-        other_filters.pop(parameter, None)
-    without_status = filters.CommitmentFilter(
-        {key: value for key, value in request.GET.items() if key != "status"},
-        queryset=commitments_for(user),
-        request=request,
-    )
-    counts = without_status.qs.status_counts() if valid else {}
-    table = commitment_table(commitments, user, caption=_("Toezeggingen en moties"))
-    context = {
-        "filterset": filterset,
-        "active_filters": filters.active_filters(filterset, request),
-        "status_counts": status_counts(counts),
-        "query": request.GET.urlencode(),
-        # The counts' links replace the status filter and keep the others.
-        "status_query": other_filters.urlencode(),
-    }
-    return render_with_tables(
-        request,
-        "programs/commitment_list.html",
-        context,
-        [table],
-        filename="toezeggingen",
-        status=200 if valid else 400,
-    )
-
-
-def status_counts(counted):
-    """[(status, label, count)] for every status, zeros included, in the vocabulary's order,
-    from `{status: count}`."""
-    return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
-
-
-def reminder_table(commitments, day, user):
-    """The rappellijst: commitments with their pending settlement proposal, if any."""
-
-    def holder(commitment):
-        person = visible_or_none(commitment.made_by, user)
-        return person.name if person else ""
-
-    def proposal(commitment):
-        settlement = pending_settlement(commitment)
-        if settlement is None:
-            return ""
-        status = settlement.get_proposed_status_display()
-        return f"{date_format(settlement.proposed_on, 'j F Y')}: {status}"
-
-    columns = [
-        Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
-        Column(_("Onderwerp"), attrgetter("title")),
-        Column(_("Portefeuillehouder"), holder),
-        Column(_("Termijn"), lambda c: c.deadline_label()),
-        Column(_("Status"), lambda c: c.get_status_display()),
-        Column(_("Termijn verstreken"), lambda c: _("ja") if c.is_overdue else _("nee")),
-        Column(_("Afdoeningsvoorstel"), proposal),
-    ]
-    caption = _("Rappellijst per %(date)s") % {"date": date_format(day, "j F Y")}
-    return Table("rappellijst", caption, columns, commitments, empty=_("Niets te rappelleren."))
-
-
-def reminder_list(request):
-    """The rappellijst for a committee meeting: what is due by its date, and what awaits a decision.
-
-    `?vergadering=<slug>` takes the meeting's date, `?datum=JJJJ-MM-DD` any date (default
-    today); `?tabel=rappellijst&format=csv` or `xlsx` downloads the same rows, and so does the
-    older `?format=csv` without a table.
-    """
-    user = request.user
-    form = filters.typed_when_many(
-        ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
-    )
-    if not form.is_valid():
-        context = {"form": form}
-        return render_with_tables(
-            request, "programs/reminder_list.html", context, [], filename="rappellijst", status=400
-        )
-    day = form.day()
-    pending = Settlement.objects.visible_to(user).pending()
-    commitments = commitments_for(user).reminder_list(day, pending)
-    context = {"form": form, "day": day, "meeting": form.cleaned_data["vergadering"]}
-    return render_with_tables(
-        request,
-        "programs/reminder_list.html",
-        context,
-        [reminder_table(commitments, day, user)],
-        filename=f"rappellijst-{day.isoformat()}",
-        default_table="rappellijst",
-    )
-
-
-def pending_settlement(commitment):
-    return next(
-        (s for s in commitment.settlements.all() if s.decision == Settlement.Decision.PENDING),
-        None,
-    )
-
-
-def deadline_calendar(request):
-    """`/termijnen.ics`: the deadlines of public commitments and actions, as iCalendar."""
-    calendar = feeds.deadline_calendar(request)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="termijnen.ics"'
-    return response
-
-
-def theme_list(request):
-    """`/themas`: every theme with how many programs, actions and commitments carry it."""
-    user = request.user
-    themes = Theme.objects.visible_to(user).annotate(
-        program_count=count_of(Program.objects.visible_to(user), "themes"),
-        action_count=count_of(Action.objects.visible_to(user), "themes"),
-        commitment_count=count_of(Commitment.objects.visible_to(user), "themes"),
-    )
-
-    def filtered(url_name):
-        return lambda theme: f"{reverse(url_name)}?{urlencode({'theme': theme.slug})}"
-
-    columns = [
-        Column(_("Thema"), attrgetter("name"), link=lambda theme: theme.get_absolute_url()),
-        count_column(_("Programma's"), attrgetter("program_count")),
-        count_column(_("Acties"), attrgetter("action_count"), link=filtered("action-list")),
-        count_column(
-            _("Toezeggingen en moties"),
-            attrgetter("commitment_count"),
-            link=filtered("commitment-list"),
-        ),
-    ]
-    table = Table(
-        "themas", _("Thema's, met wat erbij hoort"), columns, themes, empty=_("Geen thema's.")
-    )
-    return render_with_tables(request, "programs/theme_list.html", {}, [table], filename="themas")
-
-
-#: The filters the list of actions shows as a form; the others work in the URL too.
-ACTION_FORM_FIELDS = (
-    "status",
-    "theme",
-    "owner",
-    "program",
-    "programLine",
-    "organisation",
-    "periodFrom",
-    "periodUntil",
-    "ordering",
-)
-
-
-def action_list(request):
-    """`/acties`: every action, filtered by the API's filters in a shareable URL."""
-    user = request.user
-    filterset = filters.ActionFilter(request.GET, queryset=actions_for(user), request=request)
-    # The form offers only what some action the reader may see carries.
-    visible_actions = Action.objects.visible_to(user)
-    for name, model in (("theme", Theme), ("owner", Organisation), ("program", Program)):
-        filterset.form.fields[name].queryset = (
-            model.objects.visible_to(user).filter(actions__in=visible_actions).distinct()
-        )
-    filters.typed_when_many(filterset.form, ACTION_FORM_FIELDS)
-    valid = filterset.is_valid()
-    actions = filterset.qs if valid else Action.objects.none()
-    return render_with_tables(
-        request,
-        "programs/action_list.html",
-        filters.filter_form(filterset, request, ACTION_FORM_FIELDS),
-        [action_table(actions, user, caption=_("Acties"))],
-        filename="acties",
-        status=200 if valid else 400,
-    )
-
-
-def action_detail(request, slug):
-    """An action: who carries it out, in which program, for which commitments, from which source."""
-    user = request.user
-    action = get_object_or_404(actions_for(user), slug=slug)
-    commitments = (
-        action.commitments.visible_to(user).with_flags().select_related("source").by_deadline()
-    )
-    table = commitment_table(
-        commitments, user, caption=_("Toezeggingen en moties die deze actie uitvoert")
-    )
-    context = {
-        "action": action,
-        "citation": action.citation_for(user),
-        "owner": visible_or_none(action.owner, user),
-        "program": visible_or_none(action.program, user),
-        "themes": action.themes.visible_to(user),
-    }
-    return render_with_tables(
-        request, "programs/action_detail.html", context, [table], filename=f"actie-{slug}"
-    )

@@ -39,7 +39,7 @@ def empty_cache():
     do the previous test's uncommitted writes keep this one from reading the cache."""
     from django.core.cache import cache
 
-    from programs import caching
+    from common import caching
 
     cache.clear()
     caching.forget_uncommitted_writes()

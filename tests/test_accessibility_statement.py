@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils.html import strip_tags
 
-from limburg_maak.views import tool_versions
+from website.views import tool_versions
 
 pytestmark = pytest.mark.django_db
 

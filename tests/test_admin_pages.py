@@ -18,8 +18,8 @@ from django.contrib.auth.models import Group
 from django.utils.html import escape
 
 from budgets.models import BudgetLine, ContributionKind, Subsidy
+from common.fuzzydates import FuzzyDate, Precision
 from limburg_maak.models import ApiToken
-from programs.fuzzydates import FuzzyDate, Precision
 from programs.models import (
     Action,
     BudgetProgram,

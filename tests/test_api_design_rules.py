@@ -11,7 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from limburg_maak.api import PROBLEM_JSON, Pagination
+from common.api import PROBLEM_JSON, Pagination
 
 API = "/api/v1"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from limburg_maak.api import PROBLEM_JSON, Pagination
+from common.api import PROBLEM_JSON, Pagination
 
 from . import factories
 

@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone, translation
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer as LibraryRenderer
 
-from limburg_maak.filters import only_filters
-from limburg_maak.renderers import CamelCaseJSONRenderer
-from programs import fuzzydates
+from common import fuzzydates
+from common.filters import only_filters
+from common.fuzzydates import FuzzyDate
+from common.renderers import CamelCaseJSONRenderer
 from programs.filters import CommitmentFilter
-from programs.fuzzydates import FuzzyDate
 from programs.views import CommitmentViewSet
 
 from . import factories

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.conf import settings
 
-from limburg_maak.api import PROBLEM_JSON
+from common.api import PROBLEM_JSON
 from programs.models import Program
 from programs.serializers import ProgramSerializer
 

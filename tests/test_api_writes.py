@@ -11,6 +11,7 @@ from budgets.models import BudgetLine
 from limburg_maak.models import ApiToken
 from programs.models import Commitment, Program, Theme
 
+from .api_writes import change
 from .factories import CommitmentFactory, DocumentFactory, ProgramFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,8 @@ def key_for(django_user_model):
             account.groups.add(Group.objects.get(name=role))
         _token, key = ApiToken.issue(f"Systeem {role}", account)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        client.authorization = f"Bearer {key}"
+        client.credentials(HTTP_AUTHORIZATION=client.authorization)
         client.account = account
         return client
 
@@ -171,13 +173,11 @@ def test_delete_needs_if_match_and_leaves_a_history_record(key_for):
 def test_who_may_publish_through_the_api(key_for, role, publishes):
     ProgramFactory(slug="publiceer", publication_status="concept")
     client = key_for(role)
-    etag = client.get("/api/v1/programs/publiceer")["ETag"]
-    response = client.patch(
+    response = change(
+        client,
         "/api/v1/programs/publiceer",
         {"publicationStatus": "published"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="Vrijgegeven",
+        reason="Vrijgegeven",
     )
     assert (response.status_code == 200) is publishes, response.status_code
     assert Program.objects.get(slug="publiceer").is_published is publishes
@@ -189,14 +189,11 @@ def test_who_may_publish_through_the_api(key_for, role, publishes):
 def test_only_who_may_close_sets_a_commitments_status_through_the_api(key_for, role, closes):
     CommitmentFactory(number="4040", publication_status="concept")
     client = key_for(role)
-    etag = client.get("/api/v1/commitments/toezegging-4040")["ETag"]
-
-    response = client.patch(
+    response = change(
+        client,
         "/api/v1/commitments/toezegging-4040",
         {"status": "voldaan", "fulfilment": "Gedaan"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="Afgedaan",
+        reason="Afgedaan",
     )
 
     assert response.status_code == (200 if closes else 403), response.json()
@@ -207,14 +204,11 @@ def test_only_who_may_close_sets_a_commitments_status_through_the_api(key_for, r
 def test_a_redacteur_may_still_edit_a_commitments_other_fields(key_for):
     CommitmentFactory(number="4041", publication_status="concept")
     client = key_for("Redacteur")
-    etag = client.get("/api/v1/commitments/toezegging-4041")["ETag"]
-
-    response = client.patch(
+    response = change(
+        client,
         "/api/v1/commitments/toezegging-4041",
         {"title": "Scherper geformuleerd"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="Titel",
+        reason="Titel",
     )
 
     assert response.status_code == 200, response.json()
@@ -223,14 +217,8 @@ def test_a_redacteur_may_still_edit_a_commitments_other_fields(key_for):
 def test_a_change_reason_longer_than_the_history_keeps_is_refused(key_for):
     ProgramFactory(slug="lange-reden", publication_status="concept")
     client = key_for("Redacteur")
-    etag = client.get("/api/v1/programs/lange-reden")["ETag"]
-
-    response = client.patch(
-        "/api/v1/programs/lange-reden",
-        {"description": "x"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="r" * 101,
+    response = change(
+        client, "/api/v1/programs/lange-reden", {"description": "x"}, reason="r" * 101
     )
 
     assert response.status_code == 400
@@ -241,13 +229,8 @@ def test_a_change_reason_longer_than_the_history_keeps_is_refused(key_for):
 def test_a_redacteur_cannot_change_published_records(key_for):
     ProgramFactory(slug="gepubliceerd")
     client = key_for("Redacteur")
-    etag = client.get("/api/v1/programs/gepubliceerd")["ETag"]
-    response = client.patch(
-        "/api/v1/programs/gepubliceerd",
-        {"description": "x"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="Poging",
+    response = change(
+        client, "/api/v1/programs/gepubliceerd", {"description": "x"}, reason="Poging"
     )
     assert response.status_code == 403
 
@@ -260,17 +243,19 @@ def test_anonymous_and_readers_cannot_write(key_for):
 def test_a_deadline_changed_through_the_api_is_kept_with_its_reason(key_for):
     CommitmentFactory(number="3030", deadline="medio 2026", publication_status="concept")
     client = key_for("Redacteur")
-    etag = client.get("/api/v1/commitments/toezegging-3030")["ETag"]
-    response = client.patch(
+    response = change(
+        client,
         "/api/v1/commitments/toezegging-3030",
         {"deadline": "eind 2026"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-        HTTP_CHANGE_REASON="Uitstel gevraagd door GS",
+        reason="Uitstel gevraagd door GS",
     )
     assert response.status_code == 200, response.json()
-    [change] = response.json()["deadlineHistory"]
-    assert (change["oldLabel"], change["newLabel"], change["reason"]) == (
+    [deadline_change] = response.json()["deadlineHistory"]
+    assert (
+        deadline_change["oldLabel"],
+        deadline_change["newLabel"],
+        deadline_change["reason"],
+    ) == (
         "medio 2026",
         "eind 2026",
         "Uitstel gevraagd door GS",
@@ -289,7 +274,7 @@ def test_fifty_concurrent_writes_with_one_etag_give_exactly_one_success(key_for)
 
     def write(number):
         client = APIClient()
-        client.credentials(**editor._credentials)
+        client.credentials(HTTP_AUTHORIZATION=editor.authorization)
         start.wait()
         response = client.patch(
             "/api/v1/programs/wedloop",

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
+from common.fuzzydates import FuzzyDate, Precision
 from programs.forms import FuzzyDateFormField
-from programs.fuzzydates import FuzzyDate, Precision
 from programs.models import Meeting, Program
 
 from .factories import CommitmentFactory, MeetingFactory, ProgramFactory

@@ -25,8 +25,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
-from limburg_maak.views import AXE_TAGS
-from programs.tables import PER_PAGE
+from common.tables import PER_PAGE
+from website.views import AXE_TAGS
 
 from .factories import CommitmentFactory
 

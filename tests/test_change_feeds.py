@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from limburg_maak.api import PROBLEM_JSON
+from common.api import PROBLEM_JSON
 from programs.models import Commitment, Program, PublicationStatus
 
 from . import factories

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from programs.models import Commitment, DeadlineChange, Settlement
-from programs.views import pending_settlement
+from programs.tables import pending_settlement
 
 from .factories import (
     ActionFactory,

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from budgets.dashboard import CHART_BARS, Dashboard
 from budgets.models import BudgetLine, ContributionKind, Subsidy, Totals
 from programs.models import Commitment, PublicationStatus
+from website.dashboard import CHART_BARS, Dashboard
 
 from .factories import (
     ActionFactory,

@@ -18,11 +18,12 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, ContributionKind
-from programs import caching
-from programs.caching import data_versions, version_key
+from common import caching
+from common.caching import data_versions, version_key
 from programs.models import Commitment, Document, Organisation, PublicationStatus
 
 from .admin_forms import admin_url, browser_form
+from .api_writes import change
 from .factories import (
     BudgetLineFactory,
     CommitmentFactory,
@@ -95,10 +96,6 @@ def html_of(client, url):
     return response.content.decode()
 
 
-def etag_of(api, url):
-    return api.get(url)["ETag"]
-
-
 # Fewer queries
 
 
@@ -157,13 +154,7 @@ def test_an_api_patch_changes_the_next_totals(api, staff_api, lines, committed):
     url = f"/api/v1/budget-lines/{lines.public_id}"
 
     with committed():
-        response = staff_api.patch(
-            url,
-            {"amount": "250000.00"},
-            format="json",
-            HTTP_IF_MATCH=etag_of(staff_api, url),
-            HTTP_CHANGE_REASON="Bedrag uit de begroting",
-        )
+        response = change(staff_api, url, {"amount": "250000.00"}, reason="Bedrag uit de begroting")
 
     assert response.status_code == 200, response.json()
     assert before == Decimal("2000000.00")
@@ -175,13 +166,7 @@ def test_publishing_a_concept_line_changes_the_public_totals(api, staff_api, lin
     url = "/api/v1/budget-lines/begroting-3"
 
     with committed():
-        response = staff_api.patch(
-            url,
-            {"publicationStatus": "published"},
-            format="json",
-            HTTP_IF_MATCH=etag_of(staff_api, url),
-            HTTP_CHANGE_REASON="Vastgesteld",
-        )
+        response = change(staff_api, url, {"publicationStatus": "published"}, reason="Vastgesteld")
 
     assert response.status_code == 200, response.json()
     assert before == Decimal("2000000.00")
@@ -193,9 +178,7 @@ def test_deleting_a_line_changes_the_document_overview(api, staff_api, lines, co
     url = f"/api/v1/budget-lines/{lines.public_id}"
 
     with committed():
-        response = staff_api.delete(
-            url, HTTP_IF_MATCH=etag_of(staff_api, url), HTTP_CHANGE_REASON="Dubbel ingevoerd"
-        )
+        response = change(staff_api, url, reason="Dubbel ingevoerd")
 
     assert response.status_code == 204
     assert before == (Decimal("2000000.00"), 2)

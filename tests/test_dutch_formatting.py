@@ -9,8 +9,8 @@ from django.test.utils import isolate_apps
 from django.utils import translation
 
 from budgets.models import Totals
-from programs.formats import dutch_number, format_money
-from programs.fuzzydates import (
+from common.formats import dutch_number, format_money
+from common.fuzzydates import (
     FuzzyDate,
     FuzzyDateField,
     Precision,

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from limburg_maak.api import PROBLEM_JSON
+from common.api import PROBLEM_JSON
 from programs.models import Program, PublicationStatus
 
 from . import factories

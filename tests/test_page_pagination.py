@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common.tables import PER_PAGE
 from programs.models import Action, Program
-from programs.tables import PER_PAGE
 
 from . import factories
 

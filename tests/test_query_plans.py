@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from budgets.views import BudgetLineViewSet, SubsidyViewSet
-from limburg_maak.api import Pagination, in_total_order
+from common.api import Pagination, in_total_order
 from programs.filters import CommitmentFilter
 from programs.views import (
     CommitmentViewSet,

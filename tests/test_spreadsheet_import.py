@@ -29,7 +29,7 @@ from openpyxl import Workbook, load_workbook
 
 from budgets.models import BudgetLine, ContributionKind, Subsidy
 from budgets.resources import BudgetLineResource, SubsidyResource
-from programs.fuzzydates import FuzzyDate, Precision
+from common.fuzzydates import FuzzyDate, Precision
 from programs.models import Commitment, DeadlineChange, Organisation, Program, PublicationStatus
 from programs.resources import CommitmentResource, OrganisationResource, ProgramResource
 from programs.spreadsheets import MoneyWidget, PreviewStorage

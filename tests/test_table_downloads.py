@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from programs.exports import spreadsheet_safe
-from programs.formats import format_money
+from common.exports import spreadsheet_safe
+from common.formats import format_money
 from programs.models import Action, Commitment, Organisation, Program, Theme
 
 from . import factories

@@ -37,8 +37,8 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
-from programs.caching import data_changed
-from programs.fuzzydates import FuzzyDate, Precision
+from common.caching import data_changed
+from common.fuzzydates import FuzzyDate, Precision
 from programs.models import (
     BudgetProgram,
     Commitment,

@@ -18,6 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from budgets.filters import BudgetLineFilter, SubsidyFilter
+from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
+from common.formats import format_money
+from common.fuzzydates import FuzzyDate
+from common.tables import Column, Table, count_column
 from programs.filters import (
     ActionFilter,
     CommitmentFilter,
@@ -25,15 +30,10 @@ from programs.filters import (
     active_filters,
     typed_when_many,
 )
-from programs.formats import format_money
-from programs.fuzzydates import FuzzyDate
 from programs.models import Action, Commitment, Program, Theme
-from programs.tables import Column, Table, count_column
-from programs.views import status_counts
+from programs.tables import status_counts
 
 from . import charts
-from .filters import BudgetLineFilter, SubsidyFilter
-from .models import BudgetLine, ContributionKind, Funder, Subsidy
 
 FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
 # The timeline draws at most this many rows, a contribution chart this many bars (the

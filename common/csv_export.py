@@ -15,9 +15,8 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from limburg_maak.renderers import camel
-
 from .exports import spreadsheet_safe
+from .renderers import camel
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 LIST_SEPARATOR = "; "

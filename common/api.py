@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler
 
-from limburg_maak.renderers import camel
+from .renderers import camel
 
 PROBLEM_JSON = "application/problem+json"
 # Renderer formats that write a problem as it is: JSON, and the browsable API for people.

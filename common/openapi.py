@@ -3,7 +3,7 @@
 `AutoSchema` adds what a CSV-capable GET offers. The hook `adr_conformance` writes what the
 Dutch API Design Rules (ADR) ask of every operation: each success response declares the
 `API-Version` header and each error response is problem details (RFC 9457). The middleware
-and the exception handler in `limburg_maak.api` do that for every request; the hook says so
+and the exception handler in `common.api` do that for every request; the hook says so
 in the document, so the document and the behaviour cannot drift apart per view.
 """
 
