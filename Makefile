@@ -34,8 +34,11 @@ run: install assets
 # `assets` installs node_modules, which also holds axe-core for the browser tests
 # (tests/test_browser.py, which need Debian's /usr/bin/chromium too; without either they
 # skip, unless REQUIRE_BROWSER=1).
+# The suite runs on every CPU (pytest-xdist), in the order pytest-django gives (tests that
+# commit and flush the database last); TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= auto
 test: install-dev assets
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist load
 
 test-browser: install-dev assets
 	$(BIN)/python -m pytest tests/test_browser.py

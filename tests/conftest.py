@@ -1,8 +1,11 @@
 from functools import partial
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -55,12 +58,40 @@ def generous_throttling(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def memo_rows(django_db_setup, django_db_blocker):
+    """{model: rows} that `load_memo` writes, its history included: loaded once per session in
+    a transaction that is rolled back, so that each test that wants the memo copies the rows
+    (one INSERT per table) instead of loading and resolving the fixture again."""
+    models = apps.get_models(include_auto_created=True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: model._base_manager.count() for model in models}
+        call_command("load_memo", verbosity=0)
+        rows = {
+            model: list(
+                model._base_manager.values(*[f.attname for f in model._meta.concrete_fields])
+            )
+            for model in models
+            if model._base_manager.count() != before[model]
+        }
+        transaction.set_rollback(True)
+    return rows
+
+
 @pytest.fixture
-def memo(db):
-    """The memo's data, loaded the way `make run` loads it."""
-    call_command("load_memo", verbosity=0)
+def memo(db, memo_rows):
+    """The memo's data, as `make run` loads it: the same rows, with the same keys."""
+    from common import caching
     from programs.models import Document
 
+    for model, rows in memo_rows.items():
+        model._base_manager.bulk_create(model(**row) for row in rows)
+    # The rows keep their keys: move the key sequences past them, as loaddata does.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(memo_rows)):
+            cursor.execute(statement)
+    # As a load would: what is cached was read before these writes.
+    caching.data_changed()
     return Document.objects.get(slug="sterke-maakindustrie-2015")
 
 
