@@ -114,9 +114,9 @@ class BudgetLineQuerySet(PublishableQuerySet):
             with_annex = documents.filter(
                 models.Exists(lines.filter(document=models.OuterRef("pk")))
             )
-            # Only what the list shows and links, and only the rows shown: the cache kept all
-            # 5.400 documents at scale 1, and every request read them back. Their totals only:
-            # summing every document's lines took a fifth of a dashboard after a budget edit.
+            # Only what the list shows and links, and only the rows shown: the cache kept every
+            # document, and every request read them all back. Their totals only: summing every
+            # document's lines was much of a dashboard after a budget edit.
             shown = list(
                 with_annex.only(
                     "slug", "title", "date_date", "date_precision", "publication_status"
@@ -177,7 +177,7 @@ class BudgetLine(Publishable):
         default_permissions = PUBLISHABLE_PERMISSIONS
         ordering = ["document", "position"]
         # The default order is served by the document's order and `unique_annex_position`;
-        # these serve the API's other orderings, so a first page sorts no 360.000 rows.
+        # these serve the API's other orderings, so a first page sorts no whole table.
         indexes = [
             models.Index(fields=["position", "id"], name="budgetline_position"),
             models.Index(fields=["amount", "id"], name="budgetline_amount"),

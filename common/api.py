@@ -188,7 +188,7 @@ def page_of(queryset, start, stop):
 
     Past the first page the keys are picked first (`pk IN (the slice's keys)`): the database
     then skips the earlier records by their keys alone, instead of computing every skipped
-    record's columns and related lists (a deep page of commitments took 1,4 s at scale 1). A
+    record's columns and related lists, which made deep pages of a large list slow. A
     DISTINCT list would select its ordering columns too, so it is sliced as it is.
     """
     queryset = in_total_order(queryset)

@@ -11,9 +11,9 @@ class FilterBackend(DjangoFilterBackend):
 
     A filter the query does not name leaves the list as it is, so the answer is the one the
     whole form gives; but django-filter copies every filter of the set and builds a form field
-    for each on every request (a fifth of a filtered or ordered page of the register, with its
-    22 filters). A request that names none, a plain page or a record by its key (most reads),
-    builds no form at all.
+    for each on every request, which for the register's many filters was a good part of a
+    filtered page. A request that names none, a plain page or a record by its key (most
+    reads), builds no form at all.
     """
 
     def filter_queryset(self, request, queryset, view):

@@ -8,5 +8,6 @@ application = get_wsgi_application()
 
 # What is loaded by now (modules, settings, URL patterns, models) lives as long as the process:
 # keep it out of the garbage collector, which otherwise walks all of it again in the full
-# collections that a request's many short-lived objects set off (a fifth of an API list's time).
+# collections that a request's many short-lived objects set off, a large part of an API list's
+# time (docs/performance.md).
 gc.freeze()

@@ -197,8 +197,8 @@ class StoredSearchAdminMixin:
     narrowed first, on PostgreSQL, by that text's trigram index.
 
     Django's search (`UPPER(field) LIKE` on each search field, ORed across joins) stays the
-    condition, so the same records are found; on its own no index can serve it, and a common
-    word took a second over 360.000 budget lines. Each term must now also occur in the stored
+    condition, so the same records are found; on its own no index can serve it, so a common
+    word read every budget line. Each term must now also occur in the stored
     text, or in a field it lacks: for a related record's field (a budget line's program name)
     the keys of the records matching it are looked up in this table's index.
     """

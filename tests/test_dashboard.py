@@ -314,7 +314,7 @@ def test_the_start_page_lists_the_newest_documents_with_an_annex_and_counts_the_
 
 
 def test_a_chart_of_many_programs_labels_only_the_bars_it_draws(client, db, monkeypatch):
-    """Labelling every program (4.500 at scale 1) took a third of the dashboard's time."""
+    """Labelling every program of a large data set was much of the dashboard's time."""
     for number in range(CHART_BARS + 5):
         BudgetLineFactory(program=ProgramFactory(), amount=Decimal(1000 * (number + 1)))
     labelled = []

@@ -235,8 +235,8 @@ class Dashboard:
                 "hebben geen bedrag en staan als tekst bij de staaf. De tabel eronder geeft ze "
                 "allemaal."
             ) % {"count": CHART_BARS}
-        # Labelled only for the bars drawn: labelling all 4.500 programs took a third of the
-        # dashboard's time.
+        # Labelled only for the bars drawn: labelling every program of a large data set was
+        # much of the dashboard's time.
         drawn = [(row[0] or _("(geen)"), row[1].amount, row[1].label) for row in bars[:CHART_BARS]]
         return charts.bar_chart(name, title, description, drawn)
 

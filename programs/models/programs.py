@@ -89,8 +89,8 @@ class Organisation(SluggedRecord, Cited):
             # The default order of `/organisaties`, the API and the admin. Not partial on the
             # published ones: nine in ten are, so the public list walks it and skips concepts.
             models.Index(fields=["name", "id"], name="organisation_name"),
-            # The `place` filter (sixty places at scale 1) in that order, and the API's `place`
-            # ordering (sorting the few hundred of the first place by key).
+            # The `place` filter in that order, and the API's `place` ordering (sorting the
+            # organisations of the first place by key).
             models.Index(fields=["place", "name", "id"], name="organisation_place_name"),
         ]
         verbose_name = _("organisatie")
