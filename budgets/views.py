@@ -1,8 +1,6 @@
-"""Read API for budget lines, subsidies and the annex overview; the public pages that show money.
-
-Pages that combine policy and money (a document with its annex, a program with its budget lines
-and subsidies) live here because `budgets` may use `programs`, never the reverse.
-"""
+"""The API of budget lines, subsidies, the annex overview and totals, the open data, and the
+changes feed across both apps (`budgets` may use `programs`, never the reverse). Their pages
+are in `website`."""
 
 from urllib.parse import urlencode
 

@@ -1,4 +1,5 @@
-"""Read API (`/api/v1/`) and public pages for policy records, as far as `visible_to` allows."""
+"""The API (`/api/v1/`) of policy records, as far as `visible_to` allows: lists, details and
+writes with an ETag check and a reason. Their pages are in `website`."""
 
 import hashlib
 import re
