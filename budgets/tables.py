@@ -6,12 +6,7 @@ from operator import attrgetter
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.tables import (
-    Column,
-    Table,
-    money_column,
-    record_column,
-)
+from common.tables import Column, Table, money_column, record_column
 from programs.tables import citation_column, visible_or_none
 
 

@@ -8,16 +8,9 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import (
-    Column,
-    Table,
-    record_column,
-)
+from common.tables import Column, Table, record_column
 
-from .models import (
-    Commitment,
-    Settlement,
-)
+from .models import Commitment, Settlement
 
 
 def visible_or_none(record, user):

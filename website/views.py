@@ -23,12 +23,7 @@ from django.utils.translation import ngettext
 from budgets import search
 from budgets.models import BudgetLine, Subsidy, document_overview
 from budgets.tables import annex_table, budget_line_table, subsidy_table
-from common.tables import (
-    Column,
-    Table,
-    count_column,
-    render_with_tables,
-)
+from common.tables import Column, Table, count_column, render_with_tables
 from programs import feeds, filters
 from programs.filters import ProgramFilter, filter_form, typed_when_many
 from programs.forms import ReminderListForm
