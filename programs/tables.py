@@ -92,7 +92,7 @@ def program_table(programs, user, *, name="programmas", caption):
     columns = [
         Column(_("Programma"), attrgetter("name"), link=lambda program: program.get_absolute_url()),
         Column(_("Soort"), lambda program: program.get_kind_display()),
-        Column(_("Status"), lambda program: program.get_status_display()),
+        Column(_("Status"), attrgetter("status_label")),
         Column(_("Looptijd"), lambda program: period_label(program.start, program.end)),
         record_column(_("Onderdeel van"), attrgetter("parent"), user, text=attrgetter("name")),
         citation_column(user),

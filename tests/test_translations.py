@@ -361,7 +361,8 @@ def test_data_stays_as_entered_in_english(memo):
     assert program.name in text
     assert re.sub(r"\s+", " ", program.description) in text
     assert "<dt>Kind</dt><dd>programme</dd>" in content
-    assert "<dt>Status</dt><dd>running</dd>" in content
+    # Marked running in the memo (2015); its period ended in 2016.
+    assert "<dt>Status</dt><dd>term ended</dd>" in content
     assert "<dt>Period</dt><dd>mid 2013 – mid 2016</dd>" in content
     assert "€8.9 million" in text
 

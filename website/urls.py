@@ -22,4 +22,5 @@ urlpatterns = [
     path("termijnen.ics", views.deadline_calendar, name="deadline-calendar"),
     path("toezeggingen/<slug:public_id>", views.commitment_detail, name="commitment-detail"),
     path("toegankelijkheid", views.accessibility_statement, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,12 @@ def tool_versions():
     if match:
         versions["playwright"] = match.group(1)
     return versions
+
+
+def favicon(request):
+    """The page icon, for what asks its old address (the admin's pages, feed readers). Found
+    when asked, not when the URLs load: its static name is known once the files are collected."""
+    return redirect(static("favicon.svg"))
 
 
 def accessibility_statement(request):

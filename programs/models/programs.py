@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.fuzzydates import (
@@ -255,6 +256,14 @@ class Program(SluggedRecord, Cited):
 
     def get_absolute_url(self):
         return reverse("program-detail", args=[self.slug])
+
+    @property
+    def status_label(self):
+        """The status as readers see it: a program still marked running whose end has passed
+        says so, rather than "lopend"."""
+        if self.status == self.Status.RUNNING and self.end and self.end.end < timezone.localdate():
+            return _("looptijd verstreken")
+        return self.get_status_display()
 
     def clean(self):
         ancestor = self.parent
