@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.formats import format_money
+from common.formats import format_money, local_number
 from common.fuzzydates import FuzzyDateField, fuzzy_date_constraints
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
@@ -46,10 +47,14 @@ class Totals:
     @property
     def label(self):
         """`€ 77,57 mln + 6 × PM`: the PM lines are always in sight (`2 × PM` alone when no
-        line has an amount yet, rather than `€ 0,0 mln + 2 × PM`)."""
-        parts = [format_money(self.amount)] if self.amount or not self.pm_count else []
+        line has an amount yet, rather than `€ 0,0 mln + 2 × PM`); `geen bedrag` when there
+        is neither."""
+        if not self.amount and not self.pm_count:
+            return gettext("geen bedrag")
+        parts = [format_money(self.amount)] if self.amount else []
         if self.pm_count:
-            parts.append(f"{self.pm_count} × PM")
+            # Translators: a count of budget lines pro memorie (without an amount): "6 × PM".
+            parts.append(gettext("%(count)s × PM") % {"count": local_number(self.pm_count)})
         return " + ".join(parts)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 MILLION = Decimal(1_000_000)
+BILLION = Decimal(1_000_000_000)
 EURO_UNIT = "EUR"
 
 
@@ -56,21 +57,31 @@ def _grouped(value, decimals, decimal_sep, thousand_sep):
 
 
 def format_money(amount):
-    """Euros in millions as the memo writes them: at least one, at most two decimals.
+    """Euros as the memo writes them: in millions, from a billion on in billions, with at least
+    one and at most two decimals.
 
-    `8900000` -> `€ 8,9 mln`, `20000` -> `€ 0,02 mln`, `30000000` -> `€ 30,0 mln`.
-    Amounts that two decimals would hide (below € 5.000) are written in full: `€ 4.250`.
-    In English the same figures read `€8.9 million` and `€4,250`.
+    `8900000` -> `€ 8,9 mln`, `20000` -> `€ 0,02 mln`, `30000000` -> `€ 30,0 mln`,
+    `11727890000` -> `€ 11,73 mld`. Amounts that two decimals would hide (below € 5.000) are
+    written in full: `€ 4.250`. In English the same figures read `€8.9 million`,
+    `€11.73 billion` and `€4,250`.
     """
     amount = Decimal(amount)
-    millions = (amount / MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if millions == 0 and amount != 0:
+    if abs(amount) >= BILLION:
+        # Translators: an amount in billions of euros, e.g. "€ 11,73 mld".
+        return _("€ %(amount)s mld") % {"amount": _in_units(amount, BILLION)}
+    if abs(amount) * 200 < MILLION and amount != 0:
         figure = local_number(amount, 0 if amount == amount.to_integral() else 2)
         # Translators: an amount in euros written in full, e.g. "€ 4.250".
         return _("€ %(amount)s") % {"amount": figure}
-    decimals = 1 if millions == millions.quantize(Decimal("0.1")) else 2
     # Translators: an amount in millions of euros, e.g. "€ 8,9 mln".
-    return _("€ %(amount)s mln") % {"amount": local_number(millions, decimals)}
+    return _("€ %(amount)s mln") % {"amount": _in_units(amount, MILLION)}
+
+
+def _in_units(amount, unit):
+    """`amount` in `unit`s with one decimal, or two when the second is not zero."""
+    units = (amount / unit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    decimals = 1 if units == units.quantize(Decimal("0.1")) else 2
+    return local_number(units, decimals)
 
 
 # `1.234,56` (points group thousands), `8,9`, and `8900000.00` as machines write it.

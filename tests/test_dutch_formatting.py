@@ -29,7 +29,12 @@ from common.fuzzydates import (
         ("550000", "€ 0,55 mln"),
         ("6000000.00", "€ 6,0 mln"),
         ("77570000", "€ 77,57 mln"),
-        ("1234560000", "€ 1.234,56 mln"),
+        ("999994999", "€ 999,99 mln"),
+        ("1234560000", "€ 1,23 mld"),
+        ("11727890000", "€ 11,73 mld"),
+        ("2000000000", "€ 2,0 mld"),
+        ("4999", "€ 4.999"),
+        ("5000", "€ 0,01 mln"),
         ("4250", "€ 4.250"),
         ("0", "€ 0,0 mln"),
     ],
@@ -47,7 +52,19 @@ def test_numbers_group_thousands_with_a_dot():
 def test_totals_keep_pm_lines_in_sight():
     assert Totals(Decimal("77570000"), 6, 1).label == "€ 77,57 mln + 6 × PM"
     assert Totals(Decimal("8900000"), 0, 0).label == "€ 8,9 mln"
-    assert Totals(Decimal("0"), 0, 0).label == "€ 0,0 mln"
+
+
+def test_an_empty_total_says_there_is_no_amount():
+    assert Totals(Decimal("0"), 0, 0).label == "geen bedrag"
+    assert Totals(Decimal("0"), 0, 2).label == "geen bedrag"
+    with translation.override("en"):
+        assert Totals(Decimal("0"), 0, 0).label == "no amount"
+
+
+def test_pm_counts_group_their_thousands_and_large_sums_read_in_billions():
+    assert Totals(Decimal("11727890000"), 1327, 0).label == "€ 11,73 mld + 1.327 × PM"
+    with translation.override("en"):
+        assert Totals(Decimal("11727890000"), 1327, 0).label == "€11.73 billion + 1,327 × PM"
 
 
 def test_pm_only_totals_do_not_claim_a_zero_amount():
