@@ -184,9 +184,25 @@ class PublicIdFilter(filters.ModelChoiceFilter):
     field_class = PublicIdChoiceField
 
 
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
 class DocumentFilter(filters.FilterSet):
-    issuer = related(Organisation, "issuer")
-    ordering = filters.OrderingFilter(fields=(("title", "title"), ("date_date", "issued")))
+    year = YearFilter(
+        field_name="date_date", lookup_expr="year", label=_("Jaar"), min_value=1900, max_value=2200
+    )
+    issuer = related(Organisation, "issuer", label=_("Uitgever"))
+    ordering = filters.OrderingFilter(
+        fields=(("title", "title"), ("date_date", "issued")),
+        field_labels={
+            "title": _("Titel"),
+            "-title": _("Titel (aflopend)"),
+            "date_date": _("Datum"),
+            "-issued": _("Datum (aflopend)"),
+        },
+        label=_("Sortering"),
+    )
 
     class Meta:
         model = Document

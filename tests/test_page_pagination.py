@@ -186,9 +186,11 @@ def grow(count, theme, organisation, program):
         factories.SettlementFactory(commitment=commitment)
         factories.ThemeFactory()
         factories.OrganisationFactory()
+        factories.DocumentFactory(issuer=organisation, date="2016")
 
 
 PAGED_URLS = [
+    ("/documenten", "pagina"),
     ("/programmas", "pagina"),
     ("/toezeggingen", "pagina"),
     ("/toezeggingen/rappellijst?datum=2017-01-01", "pagina"),

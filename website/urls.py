@@ -6,6 +6,7 @@ from . import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("documenten", views.document_list, name="document-list"),
     path("documenten/<slug:slug>", views.document_detail, name="document-detail"),
     path("programmas", views.program_list, name="program-list"),
     path("programmas/<slug:slug>", views.program_detail, name="program-detail"),

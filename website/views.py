@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from budgets import search
 from budgets.models import BudgetLine, Subsidy, document_overview
 from budgets.tables import annex_table, budget_line_table, subsidy_table
-from common.tables import Column, Table, count_column, render_with_tables
+from common.tables import Column, Table, count_column, record_column, render_with_tables
 from programs import feeds, filters
 from programs.filters import ProgramFilter, filter_form, typed_when_many
 from programs.forms import ReminderListForm
@@ -288,6 +288,46 @@ def home(request):
         dashboard.tables,
         filename="dashboard",
         status=200 if dashboard.is_valid else 400,
+    )
+
+
+#: The filters the list of documents shows as a form.
+DOCUMENT_FORM_FIELDS = ("kind", "year", "issuer", "ordering")
+
+
+def document_list(request):
+    """`/documenten`: every document the reader may see, newest first, filtered as the API's
+    list is (`kind`, `year`, `issuer`)."""
+    user = request.user
+    documents = Document.objects.visible_to(user).select_related("issuer")
+    filterset = filters.DocumentFilter(request.GET, queryset=documents, request=request)
+    # The form offers only the issuers of documents the reader may see.
+    filterset.form.fields["issuer"].queryset = (
+        Organisation.objects.visible_to(user).filter(documents_issued__in=documents).distinct()
+    )
+    filters.typed_when_many(filterset.form, DOCUMENT_FORM_FIELDS)
+    valid = filterset.is_valid()
+    columns = [
+        Column(_("Document"), attrgetter("title"), link=Document.get_absolute_url),
+        Column(_("Soort"), lambda document: document.get_kind_display()),
+        Column(_("Datum"), lambda document: str(document.date or "")),
+        record_column(_("Uitgever"), attrgetter("issuer"), user, text=attrgetter("name")),
+        Column(_("Kenmerk of nummer"), attrgetter("reference")),
+    ]
+    table = Table(
+        "documenten",
+        _("Documenten, nieuwste eerst"),
+        columns,
+        filterset.qs if valid else Document.objects.none(),
+        empty=_("Geen documenten."),
+    )
+    return render_with_tables(
+        request,
+        "website/document_list.html",
+        filters.filter_form(filterset, request, DOCUMENT_FORM_FIELDS),
+        [table],
+        filename="documenten",
+        status=200 if valid else 400,
     )
 
 
