@@ -6,7 +6,7 @@ on the same URL downloads every row of the list, filters included.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from typing import Any
@@ -94,6 +94,8 @@ class Cell:
     link: str | None = None
     numeric: bool = False
     span: int = 1
+    #: The row is a record that is not published (only staff see it): its first cell says so.
+    concept: bool = False
 
 
 @dataclass
@@ -193,7 +195,10 @@ class Table:
         return [self._cells(row) for row in self.records]
 
     def _cells(self, row):
-        return [self._cell(column, row) for column in self.columns]
+        cells = [self._cell(column, row) for column in self.columns]
+        if cells and getattr(row, "is_published", True) is False:
+            cells[0] = replace(cells[0], concept=True)
+        return cells
 
     @staticmethod
     def _cell(column, row):

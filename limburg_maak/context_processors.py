@@ -1,10 +1,13 @@
-"""Context for every page: when the public data last changed (the printed source line)."""
+"""Context for every page: when the public data last changed (the printed source line), and
+whether its figures include concept records."""
 
 from django.utils.functional import SimpleLazyObject
 
 from budgets.feeds import FEED_TYPES
 from common.caching import cached
+from limburg_maak.middleware import PUBLIC_VIEW
 from programs.changes import latest_change_at
+from programs.models import can_read_concepts
 
 
 def public_data(request):
@@ -16,3 +19,20 @@ def public_data(request):
             lambda: cached("data-changed-at", (), lambda: latest_change_at(FEED_TYPES))
         )
     }
+
+
+def concept_view(request):
+    """`shows_concepts`: the reader sees concept records, so the page's figures include them;
+    `public_view`: a member of staff sees the page as the public does (`?openbaar`). With the
+    address of the other view."""
+    public_view = getattr(request, "public_view", False)
+    shows_concepts = not public_view and can_read_concepts(request.user)
+    if not (public_view or shows_concepts):
+        return {}
+    query = request.GET.copy()
+    if public_view:
+        query.pop(PUBLIC_VIEW, None)
+    else:
+        query[PUBLIC_VIEW] = "1"
+    other = f"{request.path}?{query.urlencode()}" if query else request.path
+    return {"shows_concepts": shows_concepts, "public_view": public_view, "other_view_url": other}

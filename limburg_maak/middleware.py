@@ -2,6 +2,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
@@ -11,6 +12,9 @@ from django.utils.cache import patch_cache_control
 from common.api import api_problem
 from limburg_maak.addresses import from_trusted_proxy
 from programs.models import can_read_concepts
+
+#: The query parameter of the public view of a page.
+PUBLIC_VIEW = "openbaar"
 
 # What a refused client is told to wait before trying again.
 RETRY_AFTER_SECONDS = 5
@@ -70,6 +74,25 @@ class NoStoreForEditorsMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith(self.admin_prefix) or can_read_concepts(user):
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class PublicViewMiddleware:
+    """`?openbaar` on a page shows it to a member of staff as the public sees it: without
+    concept records, and with the public's figures. Pages only; never kept by a cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = (f"/{settings.ADMIN_URL}", "/api/")
+
+    def __call__(self, request):
+        if PUBLIC_VIEW not in request.GET or request.path.startswith(self.skipped):
+            return self.get_response(request)
+        # Said on the page only to whom it hides something.
+        request.public_view = can_read_concepts(request.user)
+        request.user = AnonymousUser()
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response
 
 
