@@ -13,14 +13,44 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Calendar, Event
 
+from .filters import CommitmentFilter
 from .models import Action, Commitment
 
 PRODUCT_ID = "-//Provincie Limburg//Maakindustrie-tracker//NL"
 CALENDAR_NAME = "Termijnen van toezeggingen, moties en acties (maakindustrie Limburg)"
 
 
+#: `?status=alle`: every deadline, fulfilled and finished ones included.
+EVERY_STATUS = "alle"
+OPEN_ACTION_STATUSES = (Action.Status.PLANNED, Action.Status.IN_PROGRESS)
+
+
+class UnreadableFilter(ValueError):
+    """A filter of the calendar's address that the register's filters refuse."""
+
+    def __init__(self, errors):
+        super().__init__(errors)
+        self.errors = errors
+
+
 def deadline_calendar(request):
-    """The calendar of every public commitment and action that has a deadline."""
+    """The calendar of the public commitments and actions that have a deadline.
+
+    It takes the register's filters (`?theme=...&kind=motie`), which choose commitments; with
+    none, the actions' deadlines are in it too. Without `status` it holds what is still open
+    (commitments by the register's definition, actions planned or in progress); `?status=alle`
+    holds every deadline. A filter the register refuses is an `UnreadableFilter`.
+    """
+    query = request.GET.copy()
+    status = query.pop("status", [None])[-1]
+    if status not in (None, EVERY_STATUS):
+        query["status"] = status
+    commitments = Commitment.objects.published().with_flags().filter(deadline_date__isnull=False)
+    if status is None:
+        commitments = commitments.open()
+    filterset = CommitmentFilter(query, queryset=commitments, request=request)
+    if not filterset.is_valid():
+        raise UnreadableFilter(filterset.errors)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -28,22 +58,15 @@ def deadline_calendar(request):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", CALENDAR_NAME)
     host = request.get_host()
-    commitments = (
-        Commitment.objects.published()
-        .filter(deadline_date__isnull=False)
-        .with_last_changed()
-        .order_by("deadline_date", "kind", "number")
-    )
-    for commitment in commitments:
+    for commitment in filterset.qs.with_last_changed().order_by("deadline_date", "kind", "number"):
         url = request.build_absolute_uri(commitment.get_absolute_url())
         calendar.add_component(commitment_event(commitment, url, host))
-    actions = (
-        Action.objects.published()
-        .filter(due_date__isnull=False)
-        .with_last_changed()
-        .order_by("due_date", "slug")
-    )
-    for action in actions:
+    if query:
+        return calendar
+    actions = Action.objects.published().filter(due_date__isnull=False)
+    if status is None:
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES)
+    for action in actions.with_last_changed().order_by("due_date", "slug"):
         url = request.build_absolute_uri(action.get_absolute_url())
         calendar.add_component(action_event(action, url, host))
     return calendar

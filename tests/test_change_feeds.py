@@ -337,3 +337,44 @@ def test_the_calendar_has_only_public_records_with_a_deadline(db, client):
 
     assert MARKER not in calendar.to_ical().decode()
     assert set(events_by_uid(calendar)) == {"action-met-termijn@testserver"}
+
+
+def test_the_calendar_holds_what_is_open_unless_asked_for_every_deadline(db, client):
+    factories.CommitmentFactory(number="3101", deadline="2030")
+    factories.CommitmentFactory(number="3102", deadline="2016", status="voldaan")
+    factories.ActionFactory(slug="loopt", due="2030", status="in_progress")
+    factories.ActionFactory(slug="klaar", due="2016", status="done")
+
+    assert set(events_by_uid(read_calendar(client))) == {
+        "commitment-toezegging-3101@testserver",
+        "action-loopt@testserver",
+    }
+    every = Calendar.from_ical(client.get("/termijnen.ics", {"status": "alle"}).content)
+    assert len(events_by_uid(every)) == 4
+    fulfilled = Calendar.from_ical(client.get("/termijnen.ics", {"status": "voldaan"}).content)
+    assert set(events_by_uid(fulfilled)) == {"commitment-toezegging-3102@testserver"}
+
+
+def test_the_calendar_takes_the_registers_filters(db, client):
+    theme = factories.ThemeFactory(slug="reshoring")
+    motion = factories.CommitmentFactory(
+        kind=Commitment.Kind.MOTION, number="615", vote_outcome="aangenomen", deadline="2030"
+    )
+    motion.themes.add(theme)
+    factories.CommitmentFactory(number="3103", deadline="2030")
+    factories.ActionFactory(slug="actie", due="2030")
+
+    response = client.get("/termijnen.ics", {"theme": "reshoring", "kind": "motie"})
+
+    assert response.status_code == 200
+    assert set(events_by_uid(Calendar.from_ical(response.content))) == {
+        "commitment-motie-615@testserver"
+    }
+
+
+def test_a_calendar_filter_the_register_refuses_is_a_400_that_says_why(db, client):
+    response = client.get("/termijnen.ics", {"status": "bijna"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith("status: ")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -173,7 +173,11 @@ def reminder_list(request):
 
 def deadline_calendar(request):
     """`/termijnen.ics`: the deadlines of public commitments and actions, as iCalendar."""
-    calendar = feeds.deadline_calendar(request)
+    try:
+        calendar = feeds.deadline_calendar(request)
+    except feeds.UnreadableFilter as refused:
+        lines = [f"{name}: {' '.join(errors)}" for name, errors in refused.errors.items()]
+        return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="termijnen.ics"'
     return response
