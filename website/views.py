@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -303,7 +303,12 @@ def document_list(request):
     """`/documenten`: every document the reader may see, newest first, filtered as the API's
     list is (`kind`, `year`, `issuer`)."""
     user = request.user
-    documents = Document.objects.visible_to(user).select_related("issuer")
+    # Undated documents last on every database (PostgreSQL sorts NULL first when descending).
+    documents = (
+        Document.objects.visible_to(user)
+        .select_related("issuer")
+        .order_by(F("date_date").desc(nulls_last=True), "title", "pk")
+    )
     filterset = filters.DocumentFilter(request.GET, queryset=documents, request=request)
     # The form offers only the issuers of documents the reader may see.
     filterset.form.fields["issuer"].queryset = (
