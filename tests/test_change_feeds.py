@@ -267,7 +267,7 @@ def test_the_atom_feed_parses_and_names_changes_in_dutch(db, client):
     titles = [entry.title for entry in feed.entries]
     assert titles[0] == "Thema ‘Reshoring’ gewijzigd"
     assert 'Programma ‘Meten & regelen <b>"slim"</b>’ nieuw of gepubliceerd' in titles
-    assert feed.entries[0].link == "http://testserver/api/v1/themes/atom-thema"
+    assert feed.entries[0].link == "http://testserver/themas/atom-thema"
     assert len({entry.id for entry in feed.entries}) == len(feed.entries)
 
 
@@ -378,3 +378,21 @@ def test_a_calendar_filter_the_register_refuses_is_a_400_that_says_why(db, clien
     assert response.status_code == 400
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode().startswith("status: ")
+
+
+def test_atom_entries_link_to_pages_people_read(db, client):
+    commitment = factories.CommitmentFactory(number="1886")
+    factories.SubsidyFactory(slug="atom-subsidie")
+    gone = factories.ProgramFactory(slug="atom-weg", name="Weg")
+    save_at(gone, timezone.now() + datetime.timedelta(seconds=1), **CONCEPT)
+
+    entries = feedparser.parse(client.get("/wijzigingen.atom").content).entries
+    links = {entry.title: entry.link for entry in entries}
+
+    assert links[f"Toezegging of motie ‘{commitment.title}’ nieuw of gepubliceerd"] == (
+        "http://testserver/toezeggingen/toezegging-1886"
+    )
+    assert links["Programma ‘Weg’ verwijderd of niet meer openbaar"] == (
+        "http://testserver/programmas"
+    )
+    assert "http://testserver/api/v1/subsidies/atom-subsidie" in links.values()

@@ -20,6 +20,15 @@ ACTION_WORDS = {
     "updated": _("gewijzigd"),
     DELETED: _("verwijderd of niet meer openbaar"),
 }
+# The pages of the record types that have one: (the record's page, the list of its kind).
+PAGES = {
+    "document": ("document-detail", "document-list"),
+    "program": ("program-detail", "program-list"),
+    "commitment": ("commitment-detail", "commitment-list"),
+    "organisation": ("organisation-detail", "organisation-list"),
+    "theme": ("theme-detail", "theme-list"),
+    "action": ("action-detail", "action-list"),
+}
 # Feed entry ids: stable UUIDs derived from the change, the same on every request.
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://www.limburg.nl/maakindustrie/wijzigingen")
 
@@ -56,7 +65,14 @@ class ChangesFeed(Feed):
         }
 
     def item_link(self, change):
-        return record_path(change)
+        """The record's page for people; for a deletion, the list it left. Budget lines,
+        subsidies and indicators have no page of their own: their API address."""
+        if change.type not in PAGES:
+            return record_path(change)
+        detail, listing = PAGES[change.type]
+        if change.action == DELETED:
+            return reverse(listing)
+        return reverse(detail, args=[change.id])
 
     def item_guid(self, change):
         position = change.position
