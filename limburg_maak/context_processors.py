@@ -26,7 +26,9 @@ def concept_view(request):
     `public_view`: a member of staff sees the page as the public does (`?openbaar`). With the
     address of the other view."""
     public_view = getattr(request, "public_view", False)
-    shows_concepts = not public_view and can_read_concepts(request.user)
+    # A page rendered before the user is known (the overload page) shows no concepts.
+    user = getattr(request, "user", None)
+    shows_concepts = not public_view and user is not None and can_read_concepts(user)
     if not (public_view or shows_concepts):
         return {}
     query = request.GET.copy()
