@@ -326,9 +326,14 @@ def fuzzy_date_constraints(*names):
         both = models.Q(**{f"{name}_date__isnull": False}) & ~models.Q(**{f"{name}_precision": ""})
         neither = models.Q(**{f"{name}_date__isnull": True, f"{name}_precision": ""})
         constraints.append(
-            models.CheckConstraint(condition=both | neither, name=f"%(class)s_{name}_fuzzy_date")
+            models.CheckConstraint(condition=both | neither, name=constraint_name(name))
         )
     return constraints
+
+
+def constraint_name(name):
+    """The name of fuzzy date `name`'s constraint; Django fills in the model (`%(class)s`)."""
+    return f"%(class)s_{name}_fuzzy_date"
 
 
 def fuzzy_dates_of(model):
@@ -358,5 +363,5 @@ def missing_constraints(model):
             id="fuzzydates.E001",
         )
         for fuzzy in fuzzy_dates_of(model)
-        if f"{model._meta.model_name}_{fuzzy.name}_fuzzy_date" not in declared
+        if constraint_name(fuzzy.name) % {"class": model._meta.model_name} not in declared
     ]

@@ -22,7 +22,6 @@ CALENDAR_NAME = "Termijnen van toezeggingen, moties en acties (maakindustrie Lim
 
 #: `?status=alle`: every deadline, fulfilled and finished ones included.
 EVERY_STATUS = "alle"
-OPEN_ACTION_STATUSES = (Action.Status.PLANNED, Action.Status.IN_PROGRESS)
 
 
 class UnreadableFilter(ValueError):
@@ -65,7 +64,7 @@ def deadline_calendar(request):
         return calendar
     actions = Action.objects.published().filter(due_date__isnull=False)
     if status is None:
-        actions = actions.filter(status__in=OPEN_ACTION_STATUSES)
+        actions = actions.open()
     for action in actions.with_last_changed().order_by("due_date", "slug"):
         url = request.build_absolute_uri(action.get_absolute_url())
         calendar.add_component(action_event(action, url, host))

@@ -24,6 +24,10 @@ from .publishable import (
 class ActionQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "C"), ("slug", "D"))
 
+    def open(self):
+        """Actions still to be carried out: announced or in progress."""
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
     def with_link_lists(self, user):
         """Annotate `linked_themes` and `linked_commitments` as JSON lists, as far as `user`
         may see them."""
@@ -44,6 +48,8 @@ class Action(SluggedRecord, Cited):
         IN_PROGRESS = "in_progress", _("in uitvoering")
         DONE = "done", _("afgerond")
         DROPPED = "dropped", _("vervallen")
+
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("omschrijving"), blank=True)
