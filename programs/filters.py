@@ -7,14 +7,18 @@ URL's query asks the API the same question.
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import django_filters as filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import IContains
+from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -34,6 +38,7 @@ from .models import (
     ProgramLine,
     Theme,
 )
+from .search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
 
 # What a record's name (`__str__`) reads, so that a form listing the choices costs one query.
 NAMED_BY = {ProgramLine: ("budget_program",)}
@@ -377,6 +382,27 @@ class IndicatorFilter(filters.FilterSet):
 # Filters on the public pages
 
 
+class TextSearchFilter(filters.CharFilter):
+    """`search`: what the site's search finds for the text, best match first
+    (`SearchQuerySet.search`), so a list page and the search page agree on what matches."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Zoeken"))
+        super().__init__(min_length=MIN_QUERY_LENGTH, max_length=MAX_QUERY_LENGTH, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value or not value.strip():
+            return queryset
+        return queryset.search(value)
+
+
+class OrganisationPageFilter(OrganisationFilter):
+    """`/organisaties`: the API's filters, and a search in the names and places."""
+
+    search = TextSearchFilter(help_text=_("Naam, afkorting of plaats."))
+    kind = filters.ChoiceFilter(choices=Organisation.Kind.choices, label=_("Soort"))
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     label: str
@@ -419,17 +445,24 @@ def shown_value(field, value):
     return ", ".join(str(labels.get(str(item), item)) for item in values)
 
 
+#: The field that holds a record's name, where it is not `name`.
+NAME_FIELDS = {Document: "title", Meeting: "body"}
+
 #: What to type in a filter on a record of this kind when there are too many to list.
-KENMERK_HELP = {
-    Document: _("Kenmerk van het document, zoals het in de adresbalk van zijn pagina staat."),
-    Organisation: _("Kenmerk van de organisatie, zoals het in de adresbalk van haar pagina staat."),
-    Program: _("Kenmerk van het programma, zoals het in de adresbalk van zijn pagina staat."),
-    Theme: _("Kenmerk van het thema, zoals het in de adresbalk van zijn pagina staat."),
-    ProgramLine: _("Kenmerk van de programmalijn, zoals het in de open data (API) staat."),
-    Person: _("Kenmerk van de persoon, zoals het in de open data (API) staat."),
-    Meeting: _("Kenmerk van de vergadering, zoals het in de open data (API) staat."),
+NAME_HELP = {
+    Document: _("Titel van het document, of het kenmerk uit het adres van zijn pagina."),
+    Organisation: _("Naam van de organisatie, of het kenmerk uit het adres van haar pagina."),
+    Program: _("Naam van het programma, of het kenmerk uit het adres van zijn pagina."),
+    Theme: _("Naam van het thema, of het kenmerk uit het adres van zijn pagina."),
+    ProgramLine: _("Naam van de programmalijn, of haar kenmerk uit de open data (API)."),
+    Person: _("Naam van de persoon, of zijn of haar kenmerk uit de open data (API)."),
+    Meeting: _("Orgaan en datum, zoals de suggesties ze tonen, of het kenmerk uit de open data."),
 }
-ANY_KENMERK_HELP = _("Kenmerk, zoals het in de open data (API) staat.")
+ANY_NAME_HELP = _("Naam, of het kenmerk uit de open data (API).")
+
+#: How many records the suggestions offer, and an error message names at most.
+SUGGESTED = 15
+NAMED_IN_ERROR = 5
 
 
 def has_many(queryset, bound):
@@ -439,13 +472,112 @@ def has_many(queryset, bound):
     return cached_query("has-many", keys, lambda keys: len(keys) > bound)
 
 
+class NameInput(forms.TextInput):
+    """A text input with an empty `datalist` of suggestions, which `js/suggest.js` fills as
+    the reader types (from `?suggest=<field>&q=<text>` on the same page)."""
+
+    def __init__(self, field_name, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.field_name = field_name
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or name}_suggesties"
+        attrs["list"] = list_id
+        attrs["data-suggest"] = f"?{urlencode({'suggest': self.field_name})}"
+        field = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', field, list_id)
+
+
+class RecordByNameField(forms.ModelChoiceField):
+    """A related record typed as text: its kenmerk (slug), its name, or its full label as the
+    suggestions show it ("Brightlands Chemelot Campus (Geleen)").
+
+    A name that several records share is refused with the candidates and their kenmerken, an
+    unknown name with the nearest names. Shown again, the field holds the record's label.
+    """
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="slug", **kwargs)
+        self.resolved = {}
+
+    @property
+    def name_field(self):
+        return NAME_FIELDS.get(self.queryset.model, "name")
+
+    def to_python(self, value):
+        text = " ".join(str(value).split()) if value not in self.empty_values else ""
+        if not text:
+            return None
+        if text not in self.resolved:
+            self.resolved[text] = self.resolve(text)
+        return self.resolved[text]
+
+    def resolve(self, text):
+        records = self.queryset
+        record = records.filter(slug=text).first()
+        if record:
+            return record
+        named = list(records.filter(**{f"{self.name_field}__iexact": text})[: NAMED_IN_ERROR + 1])
+        if not named:
+            # A label from the suggestions: the records whose name it contains, and whose
+            # label it is.
+            containing = records.filter(IContains(Value(text), F(self.name_field)))
+            named = [r for r in containing[:500] if str(r).casefold() == text.casefold()]
+        if len(named) == 1:
+            return named[0]
+        what = self.queryset.model._meta.verbose_name
+        if named:
+            raise ValidationError(
+                _("Meer dan één %(what)s heet zo: %(choices)s. Typ het kenmerk van de goede."),
+                code="ambiguous",
+                params={"what": what, "choices": "; ".join(labelled(r) for r in named)},
+            )
+        nearest = self.suggestions(text)[:NAMED_IN_ERROR]
+        if nearest:
+            raise ValidationError(
+                _("Geen %(what)s met de naam of het kenmerk '%(text)s'. Bedoelt u: %(choices)s?"),
+                code="invalid_choice",
+                params={"what": what, "text": text, "choices": "; ".join(map(str, nearest))},
+            )
+        raise ValidationError(
+            _("Geen %(what)s met de naam of het kenmerk '%(text)s'."),
+            code="invalid_choice",
+            params={"what": what, "text": text},
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value in self.resolved:
+            return str(self.resolved[value])
+        return super().prepare_value(value)
+
+    def suggestions(self, text):
+        """The records whose name holds every word of `text`, names that start with it first."""
+        words = text.split()
+        if not words:
+            return []
+        records = self.queryset
+        for word in words:
+            records = records.filter(
+                Q(**{f"{self.name_field}__icontains": word}) | Q(slug__icontains=word)
+            )
+        starts = Q(**{f"{self.name_field}__istartswith": text})
+        first = Case(When(starts, then=Value(0)), default=Value(1))
+        return list(records.order_by(first, self.name_field, "pk")[:SUGGESTED])
+
+
+def labelled(record):
+    """A record's label with its kenmerk, to tell apart records that share a name."""
+    return f"{record} ({_('kenmerk')} {record.slug})"
+
+
 def typed_when_many(form, names=None):
     """Turn the selects of `form` (or of its fields `names`) that would list more than
-    `FILTER_CHOICES_LISTED_MAX` records into text inputs for the record's kenmerk (slug).
+    `FILTER_CHOICES_LISTED_MAX` records into text fields that take a name (`RecordByNameField`).
 
-    Only the widget changes: the field still looks up the one record typed, so an unknown
-    kenmerk is the field's error, and the active filters show the record's name. Call it before
-    the form is validated or shown: a bound field keeps the help text it was made with.
+    The field still looks up the one record typed, so an unknown name is the field's error,
+    and the active filters show the record's name. Call it before the form is validated or
+    shown, and let `answer_by_name` answer the request first.
     """
     bound = settings.FILTER_CHOICES_LISTED_MAX
     for name in names or list(form.fields):
@@ -455,9 +587,44 @@ def typed_when_many(form, names=None):
             and field.to_field_name == "slug"
             and has_many(field.queryset, bound)
         ):
-            field.widget = forms.TextInput()
-            field.help_text = KENMERK_HELP.get(field.queryset.model, ANY_KENMERK_HELP)
+            form.fields[name] = RecordByNameField(
+                field.queryset,
+                required=field.required,
+                label=field.label,
+                help_text=NAME_HELP.get(field.queryset.model, ANY_NAME_HELP),
+                widget=NameInput(name),
+            )
     return form
+
+
+def answer_by_name(form, request):
+    """What a page answers before its own work, for the fields `typed_when_many` made:
+
+    - `?suggest=<field>&q=<text>`: the suggestions for that field, as JSON;
+    - a valid form whose records were typed by name: a redirect to the same query with each
+      record's kenmerk, so the address always holds the kenmerk, as a shared link should.
+
+    None when the page answers as usual.
+    """
+    typed = {
+        name: field for name, field in form.fields.items() if isinstance(field, RecordByNameField)
+    }
+    asked = request.GET.get("suggest")
+    if asked is not None:
+        if asked not in typed:
+            return JsonResponse({"detail": "Onbekend veld."}, status=400)
+        records = typed[asked].suggestions(request.GET.get("q", "")[:200])
+        return JsonResponse([{"label": str(r), "kenmerk": r.slug} for r in records], safe=False)
+    if not typed or not form.is_valid():
+        return None
+    query = request.GET.copy()
+    for name in typed:
+        record = form.cleaned_data.get(name)
+        if record is not None and query.get(name) != record.slug:
+            query[name] = record.slug
+    if query == request.GET:
+        return None
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
 def filter_form(filterset, request, names):

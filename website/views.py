@@ -109,6 +109,8 @@ def commitment_list(request):
         request.GET, queryset=commitments_for(user), request=request
     )
     filters.typed_when_many(filterset.form)
+    if answer := filters.answer_by_name(filterset.form, request):
+        return answer
     valid = filterset.is_valid()
     commitments = filterset.qs if valid else Commitment.objects.none()
     if valid and not request.GET.get("ordering"):
@@ -152,6 +154,8 @@ def reminder_list(request):
     form = filters.typed_when_many(
         ReminderListForm(request.GET, meetings=Meeting.objects.visible_to(user))
     )
+    if answer := filters.answer_by_name(form, request):
+        return answer
     if not form.is_valid():
         context = {"form": form}
         return render_with_tables(
@@ -236,6 +240,8 @@ def action_list(request):
             model.objects.visible_to(user).filter(actions__in=visible_actions).distinct()
         )
     filters.typed_when_many(filterset.form, ACTION_FORM_FIELDS)
+    if answer := filters.answer_by_name(filterset.form, request):
+        return answer
     valid = filterset.is_valid()
     actions = filterset.qs if valid else Action.objects.none()
     return render_with_tables(
@@ -277,6 +283,8 @@ DOCUMENTS_LISTED = 20
 def home(request):
     """The dashboard: what it costs, what is open, what came of it, under the URL's filters."""
     dashboard = Dashboard(request)
+    if answer := filters.answer_by_name(dashboard.programs.form, request):
+        return answer
     documents, count = BudgetLine.objects.visible_to(request.user).annexes(
         request.user, DOCUMENTS_LISTED
     )
@@ -315,6 +323,8 @@ def document_list(request):
         Organisation.objects.visible_to(user).filter(documents_issued__in=documents).distinct()
     )
     filters.typed_when_many(filterset.form, DOCUMENT_FORM_FIELDS)
+    if answer := filters.answer_by_name(filterset.form, request):
+        return answer
     valid = filterset.is_valid()
     columns = [
         Column(_("Document"), attrgetter("title"), link=Document.get_absolute_url),
@@ -437,6 +447,8 @@ def program_list(request):
         request=request,
     )
     typed_when_many(filterset.form, PROGRAM_FORM_FIELDS)
+    if answer := filters.answer_by_name(filterset.form, request):
+        return answer
     valid = filterset.is_valid()
     programs = ProgramTree(filterset.qs) if valid else []
     caption = ngettext(
@@ -514,8 +526,13 @@ def program_detail(request, slug):
     )
 
 
+#: The filters the list of organisations shows as a form.
+ORGANISATION_FORM_FIELDS = ("search", "kind")
+
+
 def organisation_list(request):
-    """`/organisaties`: every organisation, with its programs and the subsidies it received."""
+    """`/organisaties`: every organisation, with its programs and the subsidies it received;
+    searched by name or place, filtered by kind and by the API's other filters."""
     user = request.user
     organisations = Organisation.objects.visible_to(user).annotate(
         program_count=count_of(
@@ -535,15 +552,22 @@ def organisation_list(request):
         count_column(_("Programma's"), attrgetter("program_count")),
         count_column(_("Subsidies"), attrgetter("subsidy_count")),
     ]
+    filterset = filters.OrganisationPageFilter(request.GET, queryset=organisations, request=request)
+    valid = filterset.is_valid()
     table = Table(
         "organisaties",
         _("Organisaties: partners, ontvangers, campussen en overheden"),
         columns,
-        organisations,
+        filterset.qs if valid else Organisation.objects.none(),
         empty=_("Geen organisaties."),
     )
     return render_with_tables(
-        request, "website/organisation_list.html", {}, [table], filename="organisaties"
+        request,
+        "website/organisation_list.html",
+        filters.filter_form(filterset, request, ORGANISATION_FORM_FIELDS),
+        [table],
+        filename="organisaties",
+        status=200 if valid else 400,
     )
 
 
