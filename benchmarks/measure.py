@@ -176,7 +176,7 @@ def cases(sample):
         Case("page", "dashboard, theme", f"/?theme={theme}"),
         Case("page", "dashboard, period", "/?periodFrom=2018&periodUntil=2020"),
         Case("page", "register", "/toezeggingen"),
-        Case("page", "register, open", "/toezeggingen?status=openstaand"),
+        Case("page", "register, open", "/toezeggingen?status=open"),
         Case("page", "rappellijst", "/toezeggingen/rappellijst"),
         Case("page", "programs", "/programmas"),
         Case("page", "program", f"/programmas/{sample['program'].slug}"),

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length
 from django.db.models.lookups import IContains
 from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.formats import date_format
@@ -252,6 +253,24 @@ class ProgramFilter(filters.FilterSet):
         fields = []
 
 
+class NumberOrderingFilter(filters.OrderingFilter):
+    """An ordering in which `number` sorts as a number (`commitments.NUMBER_ORDER`)."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            if field.lstrip("-") != "number":
+                ordering.append(field)
+                continue
+            descending = field.startswith("-")
+            for part in (Length("number"), F("number")):
+                ordering.append(part.desc() if descending else part.asc())
+        return queryset.order_by(*ordering)
+
+
 class CommitmentFilter(filters.FilterSet):
     """The register's filters, for the API and the public register page alike.
 
@@ -261,7 +280,14 @@ class CommitmentFilter(filters.FilterSet):
     # Labels declared, not derived: django-filter fixes a model-derived label in the language
     # active when it is first read, which would leave a Dutch page with English labels.
     kind = filters.ChoiceFilter(choices=Commitment.Kind.choices, label=_("Soort"))
-    status = filters.ChoiceFilter(choices=Commitment.Status.choices, label=_("Status"))
+    status = filters.ChoiceFilter(
+        choices=[(Commitment.OPEN_CHOICE, _("open")), *Commitment.Status.choices],
+        label=_("Status"),
+        method="filter_status",
+        help_text=_(
+            "Open: openstaand of deels voldaan. Een motie staat alleen open als ze is aangenomen."
+        ),
+    )
     voteOutcome = filters.ChoiceFilter(
         field_name="vote_outcome", choices=Commitment.VoteOutcome.choices, label=_("Stemming")
     )
@@ -306,7 +332,7 @@ class CommitmentFilter(filters.FilterSet):
     )
     fulfilledBy = related(Document, "fulfilled_by", label=_("Afgedaan met"))
     source = related(Document, "source", label=_("Bron"))
-    ordering = filters.OrderingFilter(
+    ordering = NumberOrderingFilter(
         fields=(
             ("number", "number"),
             ("made_on_date", "madeOn"),
@@ -331,6 +357,9 @@ class CommitmentFilter(filters.FilterSet):
 
     def filter_due_before(self, queryset, name, value):
         return queryset.due_before(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)
 
 
 class ActionFilter(filters.FilterSet):
@@ -394,6 +423,12 @@ class TextSearchFilter(filters.CharFilter):
         if not value or not value.strip():
             return queryset
         return queryset.search(value)
+
+
+class CommitmentPageFilter(CommitmentFilter):
+    """`/toezeggingen`: the API's filters, and a search in the texts and numbers."""
+
+    search = TextSearchFilter(help_text=_("Woorden of een nummer, zoals 1886."))
 
 
 class OrganisationPageFilter(OrganisationFilter):
@@ -475,6 +510,9 @@ def has_many(queryset, bound):
 class NameInput(forms.TextInput):
     """A text input with an empty `datalist` of suggestions, which `js/suggest.js` fills as
     the reader types (from `?suggest=<field>&q=<text>` on the same page)."""
+
+    class Media:
+        js = [forms.Script("js/suggest.js", defer=True)]
 
     def __init__(self, field_name, attrs=None):
         super().__init__({"autocomplete": "off", **(attrs or {})})
@@ -568,7 +606,7 @@ class RecordByNameField(forms.ModelChoiceField):
 
 def labelled(record):
     """A record's label with its kenmerk, to tell apart records that share a name."""
-    return f"{record} ({_('kenmerk')} {record.slug})"
+    return _("%(label)s (kenmerk %(slug)s)") % {"label": record, "slug": record.slug}
 
 
 def typed_when_many(form, names=None):
@@ -627,10 +665,15 @@ def answer_by_name(form, request):
     return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
-def filter_form(filterset, request, names):
-    """What `_filter_form.html` shows: the chosen fields, and the filters now in force."""
+def filter_form(filterset, request, names, more=()):
+    """What `_filter_form.html` shows: the chosen fields, those under "Meer filters" (open when
+    one of them is set or refused), and the filters now in force."""
+    more_fields = [filterset.form[name] for name in more]
     return {
         "filterset": filterset,
         "fields": [filterset.form[name] for name in names],
+        "more_fields": more_fields,
+        "more_open": any(field.data or field.errors for field in more_fields),
+        "media": filterset.form.media,
         "active_filters": active_filters(filterset, request),
     }

@@ -100,10 +100,13 @@ def program_table(programs, user, *, name="programmas", caption):
     return Table(name, caption, columns, programs, empty=_("Geen programma's."))
 
 
-def status_counts(counted):
+def status_counts(counted, with_open=False):
     """[(status, label, count)] for every status, zeros included, in the vocabulary's order,
-    from `{status: count}`."""
-    return [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
+    from `CommitmentQuerySet.status_counts()`; first the open ones together if `with_open`."""
+    rows = [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
+    if with_open:
+        rows.insert(0, (Commitment.OPEN_CHOICE, _("open"), counted.get(Commitment.OPEN_CHOICE, 0)))
+    return rows
 
 
 def pending_settlement(commitment):

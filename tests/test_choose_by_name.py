@@ -193,3 +193,19 @@ def test_an_organisation_search_of_one_letter_says_why_it_is_refused(client, par
     response = client.get("/organisaties", {"search": "b"})
     assert response.status_code == 400
     assert "ten minste 2 tekens" in text_of(response)
+
+
+@pytest.mark.parametrize("url", ["/", "/programmas", "/toezeggingen", "/toezeggingen/rappellijst"])
+def test_a_form_that_suggests_loads_the_sites_own_script_once_and_deferred(client, url):
+    OrganisationFactory.create_batch(3)
+    PersonFactory.create_batch(3)
+    MeetingFactory.create_batch(3)
+    body = client.get(url).content.decode()
+    assert re.findall(r"<script[^>]*>", body) == ['<script src="/static/js/suggest.js" defer>']
+    assert "</script>" in body and not re.search(r"<script[^>]*>[^<]", body), "no inline script"
+
+
+def test_a_form_without_suggestions_loads_no_script(client, settings):
+    settings.FILTER_CHOICES_LISTED_MAX = 100
+    OrganisationFactory.create_batch(3)
+    assert "<script" not in client.get("/programmas").content.decode()

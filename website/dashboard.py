@@ -295,7 +295,7 @@ class Dashboard:
     def register_links(self):
         return {
             "all": self.register_url(),
-            "open": self.register_url(status=Commitment.Status.OPEN),
+            "open": self.register_url(status=Commitment.OPEN_CHOICE),
             "overdue": self.register_url(overdue="true"),
             "fulfilled": self.register_url(status=Commitment.Status.FULFILLED),
         }

@@ -102,33 +102,44 @@ def actions_for(user):
     return Action.objects.visible_to(user).select_related("owner", "program", "source")
 
 
+#: The register's short form; the other filters fold away under "Meer filters".
+COMMITMENT_FORM_FIELDS = ("status", "kind", "theme", "portfolioHolder", "search")
+
+
 def commitment_list(request):
-    """The public register: the API's filters as a shareable URL, counts per status."""
+    """The public register: the API's filters as a shareable URL, counts per status, the most
+    urgent first (overdue, due soon, open by deadline, then the rest)."""
     user = request.user
-    filterset = filters.CommitmentFilter(
+    filterset = filters.CommitmentPageFilter(
         request.GET, queryset=commitments_for(user), request=request
     )
-    filters.typed_when_many(filterset.form)
-    if answer := filters.answer_by_name(filterset.form, request):
+    form = filters.typed_when_many(filterset.form)
+    if answer := filters.answer_by_name(form, request):
         return answer
+    ordering = form.fields["ordering"]
+    ordering.choices = [
+        ("", _("Eerst wat verstreken is of binnenkort verstrijkt")),
+        *ordering.choices[1:],
+    ]
     valid = filterset.is_valid()
     commitments = filterset.qs if valid else Commitment.objects.none()
-    if valid and not request.GET.get("ordering"):
-        commitments = commitments.by_deadline()
+    if valid and not form.cleaned_data["ordering"] and not form.cleaned_data["search"]:
+        commitments = commitments.by_urgency()
     other_filters = request.GET.copy()
     for parameter in ("status", *filters.NOT_FILTERS):
         other_filters.pop(parameter, None)
-    without_status = filters.CommitmentFilter(
+    without_status = filters.CommitmentPageFilter(
         {key: value for key, value in request.GET.items() if key != "status"},
         queryset=commitments_for(user),
         request=request,
     )
     counts = without_status.qs.status_counts() if valid else {}
     table = commitment_table(commitments, user, caption=_("Toezeggingen en moties"))
+    more = [name for name in form.fields if name not in COMMITMENT_FORM_FIELDS]
     context = {
-        "filterset": filterset,
-        "active_filters": filters.active_filters(filterset, request),
-        "status_counts": status_counts(counts),
+        **filters.filter_form(filterset, request, COMMITMENT_FORM_FIELDS, more),
+        "status_counts": status_counts(counts, with_open=True),
+        "on_hold_count": counts.get("on_hold", 0),
         "query": request.GET.urlencode(),
         # The counts' links replace the status filter and keep the others.
         "status_query": other_filters.urlencode(),

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -83,6 +83,11 @@ class Meeting(SluggedRecord):
         return f"{self.body}, {date_format(self.date, 'j F Y')}"
 
 
+#: Kind, then number as a number where numbers share a prefix ("gen-2" before "gen-10", "615"
+#: before "1886"): the shorter number first, then the text.
+NUMBER_ORDER = ("kind", Length("number"), "number")
+
+
 class CommitmentQuerySet(PublishableQuerySet):
     # The kind and number too: "toezegging 1886" and "motie 615" find their record.
     search_fields = (
@@ -136,16 +141,62 @@ class CommitmentQuerySet(PublishableQuerySet):
         awaiting = models.Q(pk__in=pending_settlements.values("commitment"))
         return self.filter(due | awaiting).by_deadline()
 
+    def with_status(self, status):
+        """The records in `status`, or in `"open"` (either open status), as `Commitment.OPEN`
+        defines open: a motion not adopted is never open, whatever its status field says."""
+        if status == Commitment.OPEN_CHOICE:
+            return self.open()
+        if status in Commitment.OPEN_STATUSES:
+            return self.filter(Commitment.OPEN, status=status)
+        return self.filter(status=status)
+
     def status_counts(self):
-        """`{status: number of records}` in one grouped query, cached until the data changes."""
-        rows = self.order_by().values("status").annotate(count=models.Count("pk"))
-        return rows.cached(
-            "commitment-status-counts", lambda rows: {row["status"]: row["count"] for row in rows}
+        """`{status: number of records}` in one grouped query, cached until the data changes,
+        under the rule of `with_status`; `"open"` sums the open statuses, and `"on_hold"`
+        counts the records that have an open status but are not open (motions not adopted)."""
+        not_open = models.Q(status__in=Commitment.OPEN_STATUSES) & ~Commitment.TRACKED
+        rows = (
+            self.order_by()
+            .annotate(on_hold=models.Case(models.When(not_open, then=True), default=False))
+            .values("status", "on_hold")
+            .annotate(count=models.Count("pk"))
         )
+
+        def counted(rows):
+            counts = {}
+            for row in rows:
+                key = "on_hold" if row["on_hold"] else row["status"]
+                counts[key] = counts.get(key, 0) + row["count"]
+            counts[Commitment.OPEN_CHOICE] = sum(
+                counts.get(status, 0) for status in Commitment.OPEN_STATUSES
+            )
+            return counts
+
+        return rows.cached("commitment-status-counts", counted)
 
     def by_deadline(self):
         """Soonest deadline first; records without one last."""
-        return self.order_by(models.F("deadline_date").asc(nulls_last=True), "kind", "number")
+        return self.order_by(models.F("deadline_date").asc(nulls_last=True), *NUMBER_ORDER)
+
+    def by_urgency(self):
+        """The register's order: overdue first, then due soon, then the other open records,
+        each by deadline (the longest overdue first); then the rest, the latest deadline first.
+        Needs `with_flags()`."""
+        rank = models.Case(
+            models.When(is_overdue=True, then=0),
+            models.When(is_due_soon=True, then=1),
+            models.When(Commitment.OPEN, then=2),
+            default=3,
+        )
+        deadline = models.F("deadline_date")
+        open_deadline = models.Case(models.When(Commitment.OPEN, then=deadline))
+        closed_deadline = models.Case(models.When(~Commitment.OPEN, then=deadline))
+        return self.order_by(
+            rank,
+            open_deadline.asc(nulls_last=True),
+            closed_deadline.desc(nulls_last=True),
+            *NUMBER_ORDER,
+        )
 
     def with_link_lists(self, user):
         """Annotate the links the API lists, as far as `user` may see the records linked:
@@ -209,6 +260,8 @@ class Commitment(Publishable, Cited):
     CLOSING_FIELDS = ("status", "remaining", "fulfilled_by", "fulfilment")
     TRACKED = models.Q(kind=Kind.PROMISE) | models.Q(vote_outcome=VoteOutcome.ADOPTED)
     OPEN = TRACKED & models.Q(status__in=OPEN_STATUSES)
+    #: The status filter's value for both open statuses (`CommitmentQuerySet.with_status`).
+    OPEN_CHOICE = "open"
 
     kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
     number = models.SlugField(_("nummer"), max_length=20)
@@ -293,14 +346,16 @@ class Commitment(Publishable, Cited):
 
     class Meta:
         default_permissions = PUBLISHABLE_PERMISSIONS
-        ordering = ["kind", "number"]
+        ordering = NUMBER_ORDER
         indexes = [
             # The register's order (`by_deadline()`: nulls last, as a btree keeps them), the
             # `deadline` ordering, and the deadline filters (`dueBefore`, the period).
             models.Index(fields=["deadline_date", "kind", "number"], name="commitment_deadline"),
-            # The API's `deadline` and `number` orderings (the key breaks ties).
+            # The API's `deadline` and `number` orderings (the key breaks ties); `number` sorts
+            # as a number (`NUMBER_ORDER`), in the model's order too.
             models.Index(fields=["deadline_date", "id"], name="commitment_deadline_id"),
-            models.Index(fields=["number", "id"], name="commitment_number"),
+            models.Index(Length("number"), "number", "id", name="commitment_number_length"),
+            models.Index("kind", Length("number"), "number", name="commitment_kind_number"),
             # The `madeOn` ordering, `madeFrom`/`madeUntil` and the admin's date drill-down.
             models.Index(fields=["made_on_date", "id"], name="commitment_made_on"),
         ]
