@@ -30,6 +30,9 @@ DOWNLOAD_CHUNK_SIZE = 500
 #: Pages beyond this are past the end of any list, without asking the database for an offset
 #: that would overflow it.
 MAX_PAGE = 10**7
+#: Rows a whole list shows on one page (`?tabel=<name>`); a longer list says so and offers
+#: the download, which holds every row.
+FULL_LIST_MAX = 5_000
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ class Table:
     page: int | None = field(default=None, init=False)
     page_parameter: str = field(default="pagina", init=False)
     page_error: str | None = field(default=None, init=False)
+    #: Set by `show_all`: at most this many rows, all on one page.
+    row_limit: int | None = field(default=None, init=False)
 
     def show_page(self, request, parameter):
         """Show only the page `request` asks for with `parameter` (`?pagina=2`), 1 by default.
@@ -136,6 +141,15 @@ class Table:
                 "Paginanummer ‘%(value)s’ klopt niet: geef een geheel getal vanaf 1."
             ) % {"value": value}
 
+    def show_all(self, limit):
+        """Show every row on one page, up to `limit` (`is_cut_short` says when more follow)."""
+        self.page = None
+        self.row_limit = limit
+
+    @property
+    def is_cut_short(self):
+        return self.row_limit is not None and self.has_next
+
     @property
     def is_past_the_end(self):
         return bool(self.page and self.page > 1 and not self.records)
@@ -145,8 +159,11 @@ class Table:
         """(the rows shown, whether more follow)."""
         if self.page_error:
             return [], False
-        if self.page is None:
+        if self.page is None and self.row_limit is None:
             return list(self.rows), False
+        if self.page is None:
+            fetched = list(slice_of(self.rows, 0, self.row_limit + 1))
+            return fetched[: self.row_limit], len(fetched) > self.row_limit
         if self.page > MAX_PAGE:
             return [], False
         start = self.first_row - 1
@@ -187,7 +204,7 @@ class Table:
     @property
     def is_paged(self):
         """More than one page: the page shows navigation and which rows it shows."""
-        return bool(self.previous_page or self.next_page)
+        return bool(self.page and (self.previous_page or self.next_page))
 
     @cached_property
     def body(self):
@@ -272,6 +289,7 @@ def render_with_tables(
     status=200,
     default_table=None,
     paginate=True,
+    full_list_heading=None,
 ):
     """The page, or one of its tables as a download when `?tabel=` and `?format=` ask for it.
 
@@ -279,14 +297,18 @@ def render_with_tables(
     has several) unless `paginate` is False; a malformed page number is a 400, a page past the
     end a 404. A download holds every row.
 
-    `?format=` alone downloads `default_table` (older links name no table); on a page without
-    one it is ignored. An unknown table is a 404, an unknown or missing format a 400. A page
-    that is itself an error (invalid filters) answers as a page, never as a download.
+    `?tabel=<name>` alone shows that table whole on a page of its own, to read or print
+    (`render_full_list`, headed `full_list_heading` or the table's caption). `?format=` alone
+    downloads `default_table` (older links name no table); on a page without one it is
+    ignored. An unknown table is a 404, an unknown format a 400. A page that is itself an
+    error (invalid filters) answers as a page, never as a download.
     """
     requested = request.GET.get("tabel")
     file_format = request.GET.get("format")
     if requested is None and file_format is not None:
         requested = default_table
+    if requested is not None and file_format is None and status < 400:
+        return render_full_list(request, context, tables, requested, full_list_heading)
     if requested is None or status >= 400:
         if paginate:
             for table in tables:
@@ -306,3 +328,23 @@ def render_with_tables(
         }
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     return table.download(file_format, filename)
+
+
+def render_full_list(request, context, tables, name, heading=None):
+    """`?tabel=<name>`: every row of one table on a page without the form or pagination, with
+    the filters in force, the number of rows, the table's totals and the date: for reading or
+    printing a whole list (`FULL_LIST_MAX` rows at most; the download holds them all)."""
+    table = next((table for table in tables if table.name == name), None)
+    if table is None:
+        raise Http404(_("Deze tabel bestaat niet."))
+    table.show_all(FULL_LIST_MAX)
+    back = request.GET.copy()
+    back.pop("tabel", None)
+    full_context = {
+        "table": table,
+        "heading": heading or table.caption,
+        "active_filters": context.get("active_filters", []),
+        "back_url": f"{request.path}?{back.urlencode()}" if back else request.path,
+        "row_limit": FULL_LIST_MAX,
+    }
+    return render(request, "full_list.html", full_context)

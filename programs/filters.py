@@ -428,7 +428,7 @@ class TextSearchFilter(filters.CharFilter):
 class CommitmentPageFilter(CommitmentFilter):
     """`/toezeggingen`: the API's filters, and a search in the texts and numbers."""
 
-    search = TextSearchFilter(help_text=_("Woorden of een nummer, zoals 1886."))
+    search = TextSearchFilter(help_text=_("Woorden of een nummer."))
 
 
 class OrganisationPageFilter(OrganisationFilter):

@@ -165,7 +165,8 @@ def test_a_deep_page_skips_earlier_records_by_their_keys_alone(api, db):
 
     page_query = next(entry["sql"] for entry in captured if "OFFSET" in entry["sql"].upper())
     # The related lists are built for the page's records only, not for every skipped one.
-    assert re.search(r'IN \(SELECT \w+\."id"( AS "pk")? FROM [^()]* OFFSET \d+\)', page_query)
+    # The order may call functions (LENGTH of a commitment's number), so parentheses may nest.
+    assert re.search(r'IN \(SELECT \w+\."id"( AS "pk")? FROM .* OFFSET \d+\)', page_query)
 
 
 def counting_queries(api, **query):

@@ -340,7 +340,8 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
 FOCUSABLE = """() => {
   const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, '
     + 'iframe, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]';
-  const visible = el => el.getClientRects().length > 0
+  // checkVisibility: also hidden inside a closed <details>, which keeps its boxes.
+  const visible = el => el.getClientRects().length > 0 && el.checkVisibility()
     && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[inert]');
   const all = [...document.querySelectorAll(selector)].filter(el => !el.disabled && visible(el));
   all.forEach((el, index) => { el.dataset.a11yIndex = index; });

@@ -24,6 +24,7 @@ from .factories import (
     SubsidyFactory,
     ThemeFactory,
 )
+from .test_public_pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -374,8 +375,41 @@ def test_commitment_page_shows_the_chain_down_to_money(client):
     body = response.content.decode()
     assert "Overleg met LIOF" in body
     assert action.program.name in body
-    assert "€ 2,0 mln" in body
-    assert "Maakbedrijf BV" in body
+    text = text_of(response)
+    assert "1 begrotingspost van deze programma's, samen € 2,0 mln. Alle begrotingsposten" in text
+    assert "1 subsidie onder deze programma's" in text
+    # The lists themselves are one click away, whole.
+    lines = client.get("/toezeggingen/toezegging-5150", {"tabel": "begrotingsposten"})
+    assert "Investor Development" in text_of(lines)
+    subsidies = client.get("/toezeggingen/toezegging-5150", {"tabel": "subsidies"})
+    assert "Maakbedrijf BV" in text_of(subsidies)
+
+
+def test_commitment_page_leads_with_the_promise_and_its_outcome(client):
+    commitment = CommitmentFactory(
+        number="5151",
+        title="Reshoring bevorderen",
+        text="GS zeggen toe te onderzoeken hoe reshoring kan worden bevorderd.",
+        status=Commitment.Status.FULFILLED,
+        fulfilment="Onderzoek uitgevoerd en met PS besproken.",
+        deadline="medio 2016",
+    )
+    action = ActionFactory()
+    action.commitments.add(commitment)
+    for position in range(60):
+        BudgetLineFactory(program=action.program, label=f"Post {position}", amount=1_000)
+    text = text_of(client.get("/toezeggingen/toezegging-5151"))
+    order = [
+        text.index("GS zeggen toe te onderzoeken"),
+        text.index("Statusvoldaan"),
+        text.index("Termijnmedio 2016"),
+        text.index("Afdoening"),
+        text.index("Onderzoek uitgevoerd"),
+        text.index("Uitvoering"),
+        text.index("60 begrotingsposten"),
+    ]
+    assert order == sorted(order)
+    assert "Post 0" not in text  # summarised, not listed
 
 
 # Rappellijst

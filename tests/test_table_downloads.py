@@ -232,7 +232,8 @@ def test_an_unknown_format_is_a_400_and_an_unknown_table_a_404(client, memo):
     response = client.get("/acties?tabel=acties&format=pdf")
     assert response.status_code == 400
     assert "pdf" in response.content.decode() and "xlsx" in response.content.decode()
-    assert client.get("/acties?tabel=acties").status_code == 400
+    # A table without a format is the whole list on a page (`test_full_lists`).
+    assert client.get("/acties?tabel=acties").status_code == 200
     assert client.get("/toezeggingen/rappellijst?format=pdf").status_code == 400
     assert client.get("/acties?tabel=bestaat-niet&format=csv").status_code == 404
     # A page without a default table shows itself for a bare ?format=.

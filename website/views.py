@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from budgets import search
 from budgets.models import BudgetLine, Subsidy, document_overview
 from budgets.tables import annex_table, budget_line_table, subsidy_table
+from common.formats import format_money
 from common.tables import Column, Table, count_column, record_column, render_with_tables
 from programs import feeds, filters
 from programs.filters import ProgramFilter, filter_form, typed_when_many
@@ -114,6 +115,8 @@ def commitment_list(request):
         request.GET, queryset=commitments_for(user), request=request
     )
     form = filters.typed_when_many(filterset.form)
+    # The page says what open means next to the counts; the API's description keeps it.
+    form.fields["status"].help_text = ""
     if answer := filters.answer_by_name(form, request):
         return answer
     ordering = form.fields["ordering"]
@@ -175,7 +178,8 @@ def reminder_list(request):
     day = form.day()
     pending = Settlement.objects.visible_to(user).pending()
     commitments = commitments_for(user).reminder_list(day, pending)
-    context = {"form": form, "day": day, "meeting": form.cleaned_data["vergadering"]}
+    meeting = form.cleaned_data["vergadering"]
+    context = {"form": form, "day": day, "meeting": meeting}
     return render_with_tables(
         request,
         "website/reminder_list.html",
@@ -183,6 +187,7 @@ def reminder_list(request):
         [reminder_table(commitments, day, user)],
         filename=f"rappellijst-{day.isoformat()}",
         default_table="rappellijst",
+        full_list_heading=_("Rappellijst: %(for)s") % {"for": meeting or date_format(day, "j F Y")},
     )
 
 
@@ -301,6 +306,7 @@ def home(request):
     )
     context = {
         "dashboard": dashboard,
+        "active_filters": dashboard.active_filters(),
         "documents": documents,
         "more_documents": max(count - DOCUMENTS_LISTED, 0),
     }
@@ -636,25 +642,31 @@ def commitment_detail(request, public_id):
         ],
         commitment.deadline_changes.all(),
     )
+    budget_lines = BudgetLine.objects.visible_to(user).filter(program__in=programs)
+    subsidies = Subsidy.objects.visible_to(user).filter(instrument__in=programs.keys_with_parts())
+    budget_totals = budget_lines.totals()
     tables = [
         changes,
         action_table(actions, user, caption=_("Acties die deze toezegging of motie uitvoeren")),
+        # Summarised on the page, each whole under "?tabel=" and in the downloads.
         budget_line_table(
-            BudgetLine.objects.visible_to(user)
-            .filter(program__in=programs)
-            .select_related("program", "document"),
+            budget_lines.select_related("program", "document"),
             user,
             caption=_("Begrotingsposten van deze programma's"),
+            totals=budget_totals,
         ),
         subsidy_table(
-            Subsidy.objects.visible_to(user)
-            .filter(instrument__in=programs.keys_with_parts())
-            .select_related("instrument", "recipient", "source"),
+            subsidies.select_related("instrument", "recipient", "source"),
             user,
             caption=_("Subsidies onder deze programma's"),
         ),
     ]
+    granted = subsidies.aggregate(count=Count("pk"), amount=Sum("granted_amount"))
     context = {
+        "budget_line_count": budget_lines.count(),
+        "budget_totals": budget_totals,
+        "subsidy_count": granted["count"],
+        "subsidy_amount": format_money(granted["amount"]) if granted["amount"] else "",
         "commitment": commitment,
         "citation": commitment.citation_for(user),
         "fulfilled_by": visible_or_none(commitment.fulfilled_by, user),

@@ -26,3 +26,15 @@ def page_url(context, table, number):
     if number > 1:
         query[table.page_parameter] = number
     return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def full_list_url(context, table):
+    """`<path>?<the page's filters>&tabel=<name>`: every row of the table on one page, to read
+    or print whole."""
+    request = context["request"]
+    query = request.GET.copy()
+    for name in ("format", table.page_parameter):
+        query.pop(name, None)
+    query["tabel"] = table.name
+    return f"{request.path}?{query.urlencode()}"

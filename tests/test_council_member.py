@@ -1,0 +1,90 @@
+"""A council member's errands, in a real browser (Debian's Chromium through Playwright, Dutch
+locale, the site's own CSP in force): reach the memo from the start page, find a portfolio
+holder's open and overdue commitments by name.
+
+Needs what `test_browser.py` needs; without it these skip, unless REQUIRE_BROWSER=1 (CI).
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from .factories import CommitmentFactory, PersonFactory
+from .test_browser import browser, browser_requirements  # noqa: F401 (fixtures)
+
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def site(transactional_db, live_server, settings):
+    """The memo on the live server, with plain-HTTP cookies."""
+    settings.LANGUAGE_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SESSION_COOKIE_SECURE = False
+    call_command("load_memo", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def tab(browser):  # noqa: F811 (the fixture imported above)
+    """A Dutch tab at 1280 × 800 that keeps the site's Content Security Policy."""
+    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    yield page
+    context.close()
+    assert errors == [], "the page logged errors (a CSP refusal shows here)"
+
+
+def click(tab, name, role="link"):
+    with tab.expect_navigation():
+        tab.get_by_role(role, name=name, exact=True).first.click()
+
+
+def test_the_memo_is_at_most_three_clicks_from_the_start_page(tab, site):
+    memo = "Een sterke maakindustrie in Limburg"
+    tab.goto(site + "/")
+    click(tab, "Documenten")
+    click(tab, memo)
+    assert tab.locator("h1").inner_text().startswith(memo)
+    # And straight from the start page's list of documents: one click.
+    tab.goto(site + "/")
+    click(tab, memo)
+    assert urlsplit(tab.url).path == "/documenten/sterke-maakindustrie-2015"
+
+
+def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, site, settings):
+    # More people than a select lists: the field takes a name and suggests while typing.
+    settings.FILTER_CHOICES_LISTED_MAX = 2
+    holder = PersonFactory(name="Hubert Mackus", role="executive_member", party="CDA")
+    other = PersonFactory(name="Carla Brugman", role="executive_member")
+    PersonFactory.create_batch(2)
+    CommitmentFactory(title="Reshoring bevorderen", made_by=holder, deadline="2019")
+    CommitmentFactory(title="Nog op tijd", made_by=holder, deadline="2099")
+    CommitmentFactory(title="Van een ander", made_by=other, deadline="2019")
+
+    tab.goto(site + "/toezeggingen")
+    field = tab.get_by_label("Portefeuillehouder")
+    field.press_sequentially("mack", delay=30)
+    suggestion = tab.locator("#id_portfolioHolder_suggesties option")
+    suggestion.first.wait_for(state="attached")
+    assert suggestion.evaluate_all("options => options.map(o => o.value)") == [
+        "gedeputeerde Hubert Mackus (CDA)"
+    ]
+    field.fill("gedeputeerde Hubert Mackus (CDA)")
+    tab.locator("select[name=status]").select_option("open")
+    tab.locator("details.more-filters summary").click()
+    tab.locator("select[name=overdue]").select_option("true")
+    click(tab, "Toon", role="button")
+
+    query = parse_qs(urlsplit(tab.url).query)
+    assert query["portfolioHolder"] == [holder.slug]
+    assert query["status"] == ["open"]
+    titles = tab.locator("main table tbody tr td:nth-child(2)").all_inner_texts()
+    assert titles == ["Reshoring bevorderen"]
+    # The form shows the holder by name, ready to be sent again.
+    assert field.input_value() == "gedeputeerde Hubert Mackus (CDA)"
