@@ -130,20 +130,29 @@ class TimelineEntry:
     period_text: str
 
 
-def timeline(name, title, description, entries, today, today_label):
-    """Periods and moments over the years they cover, with a line at `today`."""
+def timeline(name, title, description, entries, today, today_label, window=None):
+    """Periods and moments with a line at `today`, over the years they cover or over
+    `window` (first day, last day): a period that reaches past the window is cut at its edge,
+    a moment outside it is left out."""
     entries = list(entries)
+    if window:
+        first_day, last_day = window
+        entries = [e for e in entries if e.first_day <= last_day and within(e, first_day, today)]
     if not entries:
         return Timeline(name, str(title), str(description), [], [], None, str(today_label))
-    first_year = min(entry.first_day.year for entry in entries)
-    last_year = max((entry.last_day or today).year for entry in entries)
-    first_year, last_year = min(first_year, today.year), max(last_year, today.year)
-    start = datetime.date(first_year, 1, 1)
-    end = datetime.date(last_year + 1, 1, 1)
+    if window:
+        start, end = window[0], window[1] + datetime.timedelta(days=1)
+        first_year, last_year = start.year, window[1].year
+    else:
+        first_year = min(entry.first_day.year for entry in entries)
+        last_year = max((entry.last_day or today).year for entry in entries)
+        first_year, last_year = min(first_year, today.year), max(last_year, today.year)
+        start = datetime.date(first_year, 1, 1)
+        end = datetime.date(last_year + 1, 1, 1)
     days = (end - start).days
 
     def x(day):
-        return round((day - start).days / days * 100, 2)
+        return round(min(max((day - start).days, 0), days) / days * 100, 2)
 
     spans = []
     for index, entry in enumerate(entries):
@@ -167,5 +176,11 @@ def timeline(name, title, description, entries, today, today_label):
     ticks = [
         Tick(str(year), x(datetime.date(year, 1, 1)))
         for year in range(first_year, last_year + 1, step)
+        if datetime.date(year, 1, 1) >= start
     ]
     return Timeline(name, str(title), str(description), spans, ticks, x(today), str(today_label))
+
+
+def within(entry, first_day, today):
+    """Whether `entry` reaches into a window that starts on `first_day`."""
+    return (entry.last_day or today) >= first_day

@@ -6,15 +6,17 @@ same query keys (`theme`, `programLine`, `organisation`, `programStatus`, `perio
 the same URL query (`/api/v1/budget-lines/totals?theme=...`, `/api/v1/commitments?...`).
 """
 
+import datetime
 from collections.abc import Sequence
 from functools import cached_property
 from itertools import islice
 from operator import attrgetter, itemgetter
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,9 +38,15 @@ from programs.tables import status_counts
 from . import charts
 
 FILTER_KEYS = ("theme", "programLine", "organisation", "programStatus", "periodFrom", "periodUntil")
-# The timeline draws at most this many rows, a contribution chart this many bars (the
-# largest); their tables list them all.
+# The timeline draws at most this many rows, of which at most TIMELINE_PROGRAMS programs and,
+# when coming deadlines are many, TIMELINE_PAST past ones; a contribution chart this many bars
+# (the largest). Their tables list them all.
 TIMELINE_ROWS = 40
+TIMELINE_PROGRAMS = 10
+TIMELINE_PAST = 8
+# The timeline's window around today, in months.
+WINDOW_MONTHS_BEFORE = 12
+WINDOW_MONTHS_AFTER = 24
 CHART_BARS = 20
 
 
@@ -333,19 +341,83 @@ class Dashboard:
         return LazyRows([(programs, program_entry), (actions, action_entry), (due, deadline_entry)])
 
     @cached_property
-    def timeline(self):
+    def timeline_window(self):
+        """(first day, last day): the last `WINDOW_MONTHS_BEFORE` months and the next
+        `WINDOW_MONTHS_AFTER`, whole months."""
         today = timezone.localdate()
+        month = today.year * 12 + today.month - 1
+        first = month - WINDOW_MONTHS_BEFORE
+        after = month + WINDOW_MONTHS_AFTER + 1
+        return (
+            datetime.date(first // 12, first % 12 + 1, 1),
+            datetime.date(after // 12, after % 12 + 1, 1) - datetime.timedelta(days=1),
+        )
+
+    @cached_property
+    def timeline_chart_entries(self):
+        """What the chart draws: the coming deadlines of actions and open commitments, those
+        of the window's past months, and the programs that run in the window and end soonest;
+        at most `TIMELINE_ROWS`, in date order."""
+        today = timezone.localdate()
+        first, last = self.timeline_window
+        actions = self.actions.qs.filter(due_date__isnull=False).values_list(
+            "title", "due_date", "due_precision"
+        )
+        due = (
+            self.commitments.qs.open()
+            .filter(deadline_date__isnull=False)
+            .values_list("kind", "number", "title", "deadline_date", "deadline_precision")
+        )
+
+        def moments(queryset, field, coming):
+            window = {f"{field}__gte": today, f"{field}__lte": last}
+            if not coming:
+                window = {f"{field}__gte": first, f"{field}__lt": today}
+            order = field if coming else f"-{field}"
+            rows = queryset.filter(**window).order_by(order, "pk")[:TIMELINE_ROWS]
+            return rows.cached(f"timeline-{field}-{'coming' if coming else 'past'}", list)
+
+        running = Q(end_date__gte=first) | Q(end_date__isnull=True)
+        programs = (
+            self.programs.qs.filter(running, start_date__isnull=False, start_date__lte=last)
+            .order_by(F("end_date").asc(nulls_last=True), "name", "pk")
+            .values_list("name", "start_date", "start_precision", "end_date", "end_precision")[
+                :TIMELINE_PROGRAMS
+            ]
+            .cached("timeline-programs-running", list)
+        )
+        coming = [action_entry(row) for row in moments(actions, "due_date", True)]
+        coming += [deadline_entry(row) for row in moments(due, "deadline_date", True)]
+        past = [action_entry(row) for row in moments(actions, "due_date", False)]
+        past += [deadline_entry(row) for row in moments(due, "deadline_date", False)]
+        coming.sort(key=attrgetter("first_day"))
+        past.sort(key=attrgetter("first_day"), reverse=True)
+        chosen = [program_entry(row) for row in programs]
+        room = TIMELINE_ROWS - len(chosen)
+        # The coming deadlines first, then as many past ones as the rest leaves room for.
+        chosen += coming[: max(room - min(len(past), TIMELINE_PAST), 0)]
+        chosen += past[: TIMELINE_ROWS - len(chosen)]
+        return sorted(chosen, key=attrgetter("first_day"))
+
+    @cached_property
+    def timeline(self):
         return charts.timeline(
             "grafiek-tijdlijn",
             _("Tijdlijn van programma's, acties en termijnen"),
             _(
-                "Balken: de looptijd van programma's (een open einde loopt door tot vandaag). "
-                "Ruiten: termijnen van acties en van openstaande toezeggingen en moties. De "
-                "verticale lijn is vandaag. De tabel eronder geeft dezelfde perioden."
-            ),
-            self.timeline_entries[:TIMELINE_ROWS],
-            today,
+                "Van %(first)s tot %(last)s. Balken: de looptijd van programma's (een open einde "
+                "loopt door tot vandaag). Ruiten: de eerstvolgende termijnen van acties en van "
+                "openstaande toezeggingen en moties, en die van de afgelopen maanden. De "
+                "verticale lijn is vandaag. De tabel eronder geeft alle perioden."
+            )
+            % {
+                "first": date_format(self.timeline_window[0], "F Y"),
+                "last": date_format(self.timeline_window[1], "F Y"),
+            },
+            self.timeline_chart_entries,
+            timezone.localdate(),
             _("vandaag"),
+            window=self.timeline_window,
         )
 
     @cached_property
