@@ -99,6 +99,8 @@ class Cell:
     span: int = 1
     #: The row is a record that is not published (only staff see it): its first cell says so.
     concept: bool = False
+    #: The column's header, which a narrow screen shows before the text (rows stacked).
+    header: str = ""
 
 
 @dataclass
@@ -221,7 +223,9 @@ class Table:
     def _cell(column, row):
         text = column.text(row)
         link = column.link(row) if column.link else None
-        return Cell("" if text is None else str(text), link, column.numeric)
+        return Cell(
+            "" if text is None else str(text), link, column.numeric, header=str(column.header)
+        )
 
     @cached_property
     def footer_cells(self):
@@ -231,9 +235,10 @@ class Table:
             return cells
         for column, text in zip(self.columns, self.footer, strict=True):
             if text is None and cells:
-                cells[-1] = Cell(cells[-1].text, numeric=cells[-1].numeric, span=cells[-1].span + 1)
+                cells[-1] = replace(cells[-1], span=cells[-1].span + 1)
             else:
-                cells.append(Cell("" if text is None else str(text), numeric=column.numeric))
+                text = "" if text is None else str(text)
+                cells.append(Cell(text, numeric=column.numeric, header=str(column.header)))
         return cells
 
     def download_rows(self):

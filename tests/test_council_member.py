@@ -88,3 +88,71 @@ def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, sit
     assert titles == ["Reshoring bevorderen"]
     # The form shows the holder by name, ready to be sent again.
     assert field.input_value() == "gedeputeerde Hubert Mackus (CDA)"
+
+
+PHONE = {"width": 375, "height": 800}
+
+# Every cell, its box, whether the viewport holds it and whether its text is cut off.
+CELLS_IN_VIEW = """selector => [...document.querySelectorAll(selector)].map(cell => {
+  const box = cell.getBoundingClientRect();
+  return {
+    text: cell.innerText,
+    inside: box.left >= 0 && box.right <= document.documentElement.clientWidth + 0.5,
+    clipped: cell.scrollWidth > cell.clientWidth + 1,
+    shown: cell.checkVisibility(),
+    label: getComputedStyle(cell, '::before').content,
+  };
+})"""
+
+
+@pytest.fixture
+def phone(browser):  # noqa: F811 (the fixture imported above)
+    context = browser.new_context(viewport=PHONE, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_amount_of_the_annex_reads_in_full_on_a_phone(phone, site):
+    phone.goto(site + "/documenten/sterke-maakindustrie-2015")
+    selector = "#tabel-bijlage tbody td:nth-child(3), #tabel-bijlage tfoot td"
+    amounts = [cell for cell in phone.evaluate(CELLS_IN_VIEW, selector) if cell["shown"]]
+    # 17 rows and the total: each amount, "PM" or "op kosten EU" in sight and whole.
+    assert len(amounts) == 18
+    assert all(cell["inside"] and not cell["clipped"] for cell in amounts), amounts
+    assert {cell["label"] for cell in amounts} == {'"Provinciale bijdrage: "'}
+    texts = [cell["text"] for cell in amounts]
+    assert "€ 8,9 mln" in texts
+    assert texts.count("PM") == 6
+    assert texts[-1] == "€ 77,57 mln + 6 × PM"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_registers_deadline_status_and_signal_read_on_a_phone(phone, site):
+    CommitmentFactory(number="5150", title="Reshoring bevorderen", deadline="medio 2015")
+    phone.goto(site + "/toezeggingen")
+    for column in (4, 5, 6):  # Termijn, Status, Signaal
+        cells = phone.evaluate(CELLS_IN_VIEW, f"#tabel-toezeggingen tbody td:nth-child({column})")
+        shown = [cell for cell in cells if cell["shown"]]
+        assert shown, column
+        assert all(cell["inside"] and not cell["clipped"] for cell in shown), shown
+        assert all(cell["label"] != "none" for cell in shown), "each says its column"
+    signal = phone.locator("#tabel-toezeggingen tbody tr", has_text="5150")
+    assert "termijn verstreken" in signal.inner_text()
+
+
+def test_chart_labels_fit_a_phone_and_are_whole_in_the_table(phone, site):
+    phone.goto(site + "/")
+    boxes = phone.evaluate(
+        """() => [...document.querySelectorAll('svg.chart-svg')].flatMap(svg => {
+          const right = svg.getBoundingClientRect().right;
+          return [...svg.querySelectorAll('.chart-label')].filter(l => l.checkVisibility())
+            .map(l => ({text: l.textContent, fits: l.getBoundingClientRect().right <= right + 1}));
+        })"""
+    )
+    assert boxes and all(box["fits"] for box in boxes), [b for b in boxes if not b["fits"]]
+    shortened = [box["text"] for box in boxes if box["text"].endswith("…")]
+    assert shortened, "the memo has labels too long for a phone"
+    tables = phone.locator("main table").all_inner_texts()
+    for text in shortened:
+        assert any(text[:-1] in table for table in tables)

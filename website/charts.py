@@ -15,8 +15,25 @@ BAR_HEIGHT = 16
 LONGEST_BAR = 55
 
 
+#: A label longer than this is shortened on a phone (at a word, with "…"); the full text is
+#: in the chart's data table.
+SHORT_LABEL = 40
+
+
+def shortened(text, limit=SHORT_LABEL):
+    """`text` cut at the last word that fits in `limit` characters, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,:;-–") + "…"
+
+
 class Row:
     """A chart row starting at `y`: its label on a line, the bar under it."""
+
+    @property
+    def short_label(self):
+        return shortened(self.label)
 
     @property
     def text_y(self):
