@@ -6,14 +6,17 @@ It lives in `budgets` because it searches budget lines and subsidies beside the 
 each is shown and which public page it links to.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import partial
 
 from django.db.models import Count, Window
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Action, Commitment, Document, Indicator, Organisation, Program, Theme
-from programs.search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, normalise_query
+from programs.search import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, normalise_query, split_query
 
 from .models import BudgetLine, Subsidy
 
@@ -26,13 +29,18 @@ class Result:
     title: str
     url: str | None
     detail: str = ""
+    #: Why it matched: a passage of its text with the words looked for in <mark>, escaped.
+    snippet: str = ""
 
 
 @dataclass(frozen=True)
 class Group:
+    key: str
     label: str
     total: int
     results: list
+    #: Its best record is named exactly what was looked for: the group comes first.
+    exact: bool = False
 
     @property
     def truncated(self):
@@ -92,17 +100,19 @@ def subsidy_result(subsidy, user):
 
 #: (heading, model, related records each result shows, how a record becomes a result), in the
 #: order of the page: what most readers look for first.
-TYPES = [
-    (_("Programma's en regelingen"), Program, (), program_result),
-    (_("Documenten"), Document, (), document_result),
-    (_("Toezeggingen en moties"), Commitment, (), commitment_result),
-    (_("Organisaties"), Organisation, (), organisation_result),
-    (_("Begrotingsposten"), BudgetLine, ("document",), budget_line_result),
-    (_("Subsidies"), Subsidy, ("instrument", "recipient"), subsidy_result),
-    (_("Acties"), Action, (), action_result),
-    (_("Kengetallen"), Indicator, ("program", "source"), indicator_result),
-    (_("Thema's"), Theme, (), theme_result),
-]
+TYPES = {
+    "programmas": (_("Programma's en regelingen"), Program, (), program_result),
+    "documenten": (_("Documenten"), Document, (), document_result),
+    "toezeggingen": (_("Toezeggingen en moties"), Commitment, (), commitment_result),
+    "organisaties": (_("Organisaties"), Organisation, (), organisation_result),
+    "begrotingsposten": (_("Begrotingsposten"), BudgetLine, ("document",), budget_line_result),
+    "subsidies": (_("Subsidies"), Subsidy, ("instrument", "recipient"), subsidy_result),
+    "acties": (_("Acties"), Action, (), action_result),
+    "kengetallen": (_("Kengetallen"), Indicator, ("program", "source"), indicator_result),
+    "themas": (_("Thema's"), Theme, (), theme_result),
+}
+#: Words around the first match that a snippet shows.
+SNIPPET_WORDS = 24
 
 
 def is_searchable(query):
@@ -117,18 +127,78 @@ def best_matches(matches, limit):
     return records, records[0].search_total if records else 0
 
 
+def matches_of(key, query, user):
+    """The records of type `key` that match `query` as `user` may see them, best first."""
+    _label, model, related, _to_result = TYPES[key]
+    return model.objects.visible_to(user).search(query).select_related(*related)
+
+
+def results_of(key, records, query, user):
+    """The records as results, each with a snippet of why it matched."""
+    to_result = TYPES[key][3]
+    # Names show as the result's title; a kind or a slug says nothing a reader needs.
+    fields = [
+        field
+        for field, weight in TYPES[key][1].objects.none().search_fields
+        if weight != "A" and field not in ("kind", "slug")
+    ]
+    words = searched_words(query)
+    return [replace(to_result(r, user), snippet=snippet(r, fields, words)) for r in records]
+
+
 def search_site(query, user, limit=RESULTS_PER_TYPE):
-    """The groups with results for `query` as `user` may see them.
+    """The groups with results for `query` as `user` may see them: a group whose best record is
+    named exactly what was looked for first ("1886": toezegging 1886), then in `TYPES` order.
 
     Each type's best records and count are cached until the data changes, under the SQL of
     its search (which holds the query and what the reader may see); the results are made
     from them per request, since a result's link may depend on the reader.
     """
     groups = []
-    for label, model, related, to_result in TYPES:
-        matches = model.objects.visible_to(user).search(query).select_related(*related)
+    for key, (label, _model, _related, _to_result) in TYPES.items():
+        matches = matches_of(key, query, user)
         records, total = matches.cached(f"search:{limit}", partial(best_matches, limit=limit))
         if records:
-            results = [to_result(record, user) for record in records]
-            groups.append(Group(label, total, results))
-    return groups
+            results = results_of(key, records, query, user)
+            groups.append(Group(key, label, total, results, exact=records[0].search_exact))
+    return sorted(groups, key=lambda group: not group.exact)
+
+
+def searched_words(query):
+    """The words a snippet marks: those looked for, without the search syntax."""
+    wanted, _excluded = split_query(normalise_query(query))
+    return [word for word in re.findall(r"\w+", wanted) if len(word) >= MIN_QUERY_LENGTH]
+
+
+def snippet(record, fields, words):
+    """A passage of the first of `fields` that holds one of `words`, about
+    `SNIPPET_WORDS` words around it, escaped, with every word looked for in <mark>; "" when
+    only the name matched, which the result's title shows already."""
+    if not words:
+        return ""
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    for field in fields:
+        text = " ".join(str(value_of(record, field) or "").split())
+        found = pattern.search(text)
+        if not found:
+            continue
+        before = text[: found.start()].split(" ")
+        start = max(len(before) - SNIPPET_WORDS // 3, 0)
+        passage = text.split(" ")[start : start + SNIPPET_WORDS]
+        shown = " ".join(passage)
+        marked = pattern.sub(lambda match: f"\ue000{match.group()}\ue001", shown)
+        html = str(escape(marked)).replace("\ue000", "<mark>").replace("\ue001", "</mark>")
+        prefix = "… " if start else ""
+        suffix = " …" if start + SNIPPET_WORDS < len(text.split(" ")) else ""
+        # Escaped above; only the marks are markup.
+        return mark_safe(f"{prefix}{html}{suffix}")
+    return ""
+
+
+def value_of(record, path):
+    """`record`'s field `path`, across relations ("recipient__name")."""
+    for name in path.split("__"):
+        record = getattr(record, name, None)
+        if record is None:
+            return None
+    return record

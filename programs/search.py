@@ -38,6 +38,12 @@ NEGATED = re.compile(r"(?:^|(?<=\s))-([\w-]+)")
 OR = re.compile(r"(?:^|(?<=\s))or(?=\s|$)", re.IGNORECASE)
 
 
+def is_number(word):
+    """A word with a digit in it ("1886", "2015", "gen-10"): matched whole, never by likeness,
+    so that "1886" does not find "188"."""
+    return any(character.isdigit() for character in word)
+
+
 def split_query(query):
     """("the words looked for", ["excluded", ...]): `query` without its websearch syntax."""
     excluded = NEGATED.findall(query)
@@ -45,9 +51,16 @@ def split_query(query):
     return " ".join(wanted.split()), excluded
 
 
+# A word joined to a number by a hyphen ("toezegging-1886", as in a commitment's address): two
+# words to look for, as the record holds them.
+WORD_HYPHEN_NUMBER = re.compile(r"(?<=[^\W\d])-(?=\d)")
+
+
 def normalise_query(text):
-    """The query as searched: whitespace collapsed, "programma's" read as "programma"."""
-    return APOSTROPHE_S.sub(r"\1", " ".join(str(text or "").split()))
+    """The query as searched: whitespace collapsed, "programma's" read as "programma",
+    "toezegging-1886" as "toezegging 1886"."""
+    text = APOSTROPHE_S.sub(r"\1", " ".join(str(text or "").split()))
+    return WORD_HYPHEN_NUMBER.sub(" ", text)
 
 
 def search_text(fields):
@@ -142,20 +155,34 @@ class SearchQuerySet(models.QuerySet):
     def _search_field_names(self, weights=WEIGHTS):
         return [field for field, weight in self.search_fields if weight in weights]
 
-    def _ranked(self, rank):
-        return self.annotate(search_rank=rank).order_by(
-            "-search_rank", *self.model._meta.ordering, "pk"
+    def exact_match(self, query):
+        """The records named exactly `query` (a name or title, case aside): these come first."""
+        names = self._search_field_names("A")
+        return reduce(or_, (models.Q(**{f"{field}__iexact": query}) for field in names))
+
+    def _ranked(self, rank, query):
+        exact = models.Case(
+            models.When(self.exact_match(query), then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        )
+        return self.annotate(search_exact=exact, search_rank=rank).order_by(
+            "-search_exact", "-search_rank", *self.model._meta.ordering, "pk"
         )
 
     def _search_postgresql(self, query):
         search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
         wanted, excluded = split_query(query)
         condition = models.Q(search_vector=search_query)
-        if wanted:
+        words = [word for word in wanted.split() if not is_number(word)]
+        if words:
             # Trigrams compare the words looked for, without the websearch syntax, and must
             # respect its exclusions themselves. `%>` with pg_trgm's threshold rather than
-            # word_similarity() >= x: only the operator can use the trigram index.
-            similar = models.Q(search_text__trigram_word_similar=wanted)
+            # word_similarity() >= x: only the operator can use the trigram index. A number
+            # must be there as a whole word all the same.
+            similar = models.Q(search_text__trigram_word_similar=" ".join(words))
+            for number in filter(is_number, wanted.split()):
+                similar &= models.Q(search_vector=SearchQuery(number, config=CONFIG))
             if excluded:
                 unwanted = reduce(or_, (SearchQuery(word, config=CONFIG) for word in excluded))
                 similar &= ~models.Q(search_vector=unwanted)
@@ -165,7 +192,7 @@ class SearchQuerySet(models.QuerySet):
         # record named after the query comes before one that mentions it in passing.
         names = search_text(self._search_field_names("A"))
         rank = SearchRank(models.F("search_vector"), search_query)
-        return matches._ranked(rank + TrigramWordSimilarity(wanted or query, names))
+        return matches._ranked(rank + TrigramWordSimilarity(wanted or query, names), query)
 
     def _searched(self):
         """The vector and text `_search_postgresql` searches: stored, or computed."""
@@ -186,6 +213,10 @@ class SearchQuerySet(models.QuerySet):
         fields, titles = self._search_field_names(), self._search_field_names("A")
 
         def occurs(word):
+            if is_number(word):
+                # Whole: not followed or preceded by another digit ("1886" is not in "18860").
+                pattern = rf"(^|[^0-9]){re.escape(word)}([^0-9]|$)"
+                return reduce(or_, (models.Q(**{f"{field}__iregex": pattern}) for field in fields))
             return reduce(or_, (models.Q(**{f"{field}__icontains": word}) for field in fields))
 
         condition = reduce(and_, (occurs(word) for word in words))
@@ -206,4 +237,4 @@ class SearchQuerySet(models.QuerySet):
                 for text, points in hits
             ),
         )
-        return self.filter(condition)._ranked(rank)
+        return self.filter(condition)._ranked(rank, query)

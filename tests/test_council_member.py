@@ -156,3 +156,14 @@ def test_chart_labels_fit_a_phone_and_are_whole_in_the_table(phone, site):
     tables = phone.locator("main table").all_inner_texts()
     for text in shortened:
         assert any(text[:-1] in table for table in tables)
+
+
+def test_searching_1886_gives_toezegging_1886_first(tab, site):
+    tab.goto(site + "/")
+    tab.get_by_label("Zoeken").first.fill("1886")
+    click(tab, "Zoek", role="button")
+    first = tab.locator("main .search-results li a").first
+    assert first.inner_text().startswith("Toezegging 1886")
+    with tab.expect_navigation():
+        first.click()
+    assert urlsplit(tab.url).path == "/toezeggingen/toezegging-1886"

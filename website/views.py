@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -729,10 +730,20 @@ def theme_detail(request, slug):
     )
 
 
+#: Results on one page of a single type's results (`/zoeken?q=...&soort=...`).
+SEARCH_RESULTS_PER_PAGE = 50
+
+
 def search_page(request):
-    """`/zoeken?q=...`: every type of record the reader may see, grouped by type and ranked."""
+    """`/zoeken?q=...`: every type of record the reader may see, grouped by type and ranked;
+    `&soort=<type>` all results of one type, a page at a time (`&pagina=N`)."""
     query = request.GET.get("q", "").strip()
     searchable = search.is_searchable(query)
+    kind = request.GET.get("soort")
+    if kind is not None and kind not in search.TYPES:
+        raise Http404(_("Onbekende soort resultaten."))
+    if kind and searchable:
+        return search_one_type(request, query, kind)
     groups = search.search_site(query, request.user) if searchable else []
     context = {
         "query": query,
@@ -744,3 +755,26 @@ def search_page(request):
         "total": sum(group.total for group in groups),
     }
     return render(request, "website/search.html", context)
+
+
+def search_one_type(request, query, kind):
+    """All results of one type for `query`, best first, paged."""
+    paginator = Paginator(search.matches_of(kind, query, request.user), SEARCH_RESULTS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("pagina") or 1)
+    except PageNotAnInteger:
+        return HttpResponseBadRequest(
+            _("Paginanummer klopt niet: geef een geheel getal vanaf 1."),
+            content_type="text/plain; charset=utf-8",
+        )
+    except EmptyPage:
+        raise Http404(_("Deze pagina bestaat niet.")) from None
+    context = {
+        "query": query,
+        "kind": kind,
+        "label": search.TYPES[kind][0],
+        "page": page,
+        "results": search.results_of(kind, page.object_list, query, request.user),
+        "max_length": search.MAX_QUERY_LENGTH,
+    }
+    return render(request, "website/search_type.html", context)

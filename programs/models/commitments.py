@@ -99,6 +99,15 @@ class CommitmentQuerySet(PublishableQuerySet):
         ("fulfilment", "C"),
     )
 
+    def exact_match(self, query):
+        """A title, or the record's number, with or without its kind: "1886", "toezegging
+        1886", "motie 615", "toezegging-1886"."""
+        match = super().exact_match(query)
+        words = query.replace("-", " ").split()
+        if len(words) == 2 and words[0].lower() in Commitment.Kind.values:
+            return match | models.Q(kind=words[0].lower(), number__iexact=words[1])
+        return match | models.Q(number__iexact=query)
+
     def get_by_public_id(self, public_id):
         """`toezegging-1886` or `motie-615`; DoesNotExist for anything else."""
         parts = Commitment.split_public_id(public_id)
