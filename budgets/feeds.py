@@ -4,6 +4,8 @@ They live in `budgets` because the feed covers budget lines and subsidies as wel
 policy records of `programs` (`budgets` uses `programs`, never the reverse).
 """
 
+from django.db.models import TextField, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 from programs.changes import DELETED, FeedType
@@ -16,7 +18,12 @@ FEED_TYPES = [
     FeedType("document", Document, title="title"),
     FeedType("program", Program),
     FeedType("budget-line", BudgetLine, key=("document__slug", "position"), title="label"),
-    FeedType("subsidy", Subsidy, title="slug"),
+    # A subsidy as the site names it: "recipient: instrument".
+    FeedType(
+        "subsidy",
+        Subsidy,
+        title=Concat("recipient__name", Value(": "), "instrument__name", output_field=TextField()),
+    ),
     FeedType("commitment", Commitment, key=("kind", "number"), title="title"),
     FeedType("organisation", Organisation),
     FeedType("theme", Theme),

@@ -72,7 +72,8 @@ class Position:
 
 @dataclass(frozen=True)
 class FeedType:
-    """A kind of record in the feed: its name in the API, model, public id and title fields."""
+    """A kind of record in the feed: its name in the API, model, public id fields, and its
+    title: a field, or an expression over the historical row ("recipient: instrument")."""
 
     name: str
     model: type

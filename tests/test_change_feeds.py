@@ -396,3 +396,48 @@ def test_atom_entries_link_to_pages_people_read(db, client):
         "http://testserver/programmas"
     )
     assert "http://testserver/api/v1/subsidies/atom-subsidie" in links.values()
+
+
+def atom_entries(client):
+    return feedparser.parse(client.get("/wijzigingen.atom").content).entries
+
+
+def test_atom_titles_a_subsidy_by_its_recipient_and_instrument(db, client):
+    factories.SubsidyFactory(
+        slug="atom-naam",
+        recipient=factories.OrganisationFactory(name="Maakbedrijf BV"),
+        instrument=factories.ProgramFactory(name="Groeiregeling"),
+    )
+    titles = [entry.title for entry in atom_entries(client)]
+    assert "Subsidie ‘Maakbedrijf BV: Groeiregeling’ nieuw of gepubliceerd" in titles
+    assert not [title for title in titles if "atom-naam" in title]
+
+
+def test_an_atom_update_says_what_changed_from_what_to_what(db, client):
+    later = timezone.now() + datetime.timedelta(seconds=1)
+    program = factories.ProgramFactory(name="Groeiregeling", end="medio 2016")
+    save_at(
+        program, later, name="Groeiregeling II", end="eind 2017", status=Program.Status.FINISHED
+    )
+    summary = next(e.summary for e in atom_entries(client) if "Groeiregeling II" in e.title)
+    assert "Gewijzigd:" in summary
+    assert "naam: Groeiregeling → Groeiregeling II" in summary
+    assert "einde: medio 2016 → eind 2017" in summary
+    assert "status: lopend → afgerond" in summary
+    assert "version" not in summary and "versie" not in summary
+
+
+def test_an_atom_update_never_names_a_concept_record_it_now_points_to(db, client):
+    action = factories.ActionFactory(
+        title="Overleg", owner=factories.OrganisationFactory(name="LIOF")
+    )
+    secret = factories.OrganisationFactory(name=f"{MARKER} bv", **CONCEPT)
+    save_at(action, timezone.now() + datetime.timedelta(seconds=1), owner=secret)
+    body = client.get("/wijzigingen.atom").content.decode()
+    assert MARKER not in body
+    summary = next(
+        e.summary
+        for e in feedparser.parse(body).entries
+        if "Overleg" in e.title and "gewijzigd" in e.title
+    )
+    assert "eigenaar: LIOF (Venlo) → (niet openbaar)" in summary

@@ -11,7 +11,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from budgets.feeds import FEED_TYPES, record_path
-from programs.changes import CREATED, DELETED, latest_changes
+from common.formats import format_money
+from common.fuzzydates import FuzzyDate, fuzzy_dates_of
+from programs.changes import CREATED, DELETED, UPDATED, latest_changes
 
 TYPES_BY_NAME = {feed_type.name: feed_type for feed_type in FEED_TYPES}
 ATOM_ENTRIES = 50
@@ -57,12 +59,19 @@ class ChangesFeed(Feed):
     def item_description(self, change):
         kind = TYPES_BY_NAME[change.type].model._meta.verbose_name
         when = date_format(localtime(change.changed_at), "j F Y, H:i")
-        return _("%(kind)s %(id)s: %(action)s op %(when)s.") % {
+        said = _("%(kind)s %(id)s: %(action)s op %(when)s.") % {
             "kind": capfirst(kind),
             "id": change.id,
             "action": ACTION_WORDS[change.action],
             "when": when,
         }
+        if change.action != UPDATED:
+            return said
+        changed = changed_fields(TYPES_BY_NAME[change.type], change.position.history_id)
+        if not changed:
+            return said
+        lines = "; ".join(f"{label}: {old} → {new}" for label, old, new in changed)
+        return f"{said} {_('Gewijzigd')}: {lines}."
 
     def item_link(self, change):
         """The record's page for people; for a deletion, the list it left. Budget lines,
@@ -86,3 +95,60 @@ class ChangesFeed(Feed):
 
     def item_pubdate(self, change):
         return change.changed_at
+
+
+#: The amounts in euros of budget lines and subsidies, shown as the site shows money.
+MONEY_FIELDS = {"amount", "granted_amount", "settled_amount", "project_volume"}
+#: Fields a change never reports: keys, bookkeeping, and what the feed says otherwise.
+NOT_REPORTED = {"id", "slug", "version", "publication_status", "search_vector", "search_text"}
+
+
+def changed_fields(feed_type, history_id):
+    """[(field label, old text, new text)]: what a public update changed, in the model's
+    order of fields. Dates as the record states them ("medio 2016"), choices by their label, a
+    related record by its name where it is public, else "(niet openbaar)"."""
+    record = feed_type.history.objects.filter(history_id=history_id).first()
+    previous = record.prev_record if record else None
+    if previous is None:
+        return []
+    model = feed_type.model
+    fuzzy = {}
+    for date in fuzzy_dates_of(model):
+        fuzzy[date.date_field] = fuzzy[date.precision_field] = date
+    changed, seen = [], set()
+    for field in model._meta.concrete_fields:
+        if field.name in NOT_REPORTED:
+            continue
+        old, new = getattr(previous, field.attname, None), getattr(record, field.attname, None)
+        if old == new:
+            continue
+        date = fuzzy.get(field.attname)
+        if date is None:
+            changed.append((field.verbose_name, shown(field, old), shown(field, new)))
+        elif date.name not in seen:
+            seen.add(date.name)
+            changed.append(
+                (date.verbose_name, fuzzy_text(previous, date), fuzzy_text(record, date))
+            )
+    return [(str(label), old, new) for label, old, new in changed]
+
+
+def fuzzy_text(record, date):
+    day, precision = getattr(record, date.date_field), getattr(record, date.precision_field)
+    return str(FuzzyDate.containing(day, precision)) if day and precision else "—"
+
+
+def shown(field, value):
+    """A value as a reader reads it; a related record only by a public name."""
+    if value in (None, ""):
+        return "—"
+    if field.is_relation:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        if related is None or not related.is_visible_to(None):
+            return str(_("(niet openbaar)"))
+        return str(related)
+    if field.name in MONEY_FIELDS:
+        return format_money(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
