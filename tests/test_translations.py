@@ -244,6 +244,10 @@ def data_values():
 def interface_text(response, data):
     """The page's text and attribute labels, with every stored value cut out."""
     content = response.content.decode()
+    # Excerpts of stored values (a search result's snippet, a chart label shortened for a
+    # phone) are data too, but no stored value whole: cut out by their element.
+    content = re.sub(r'<p class="search-snippet">.*?</p>', " | ", content, flags=re.S)
+    content = re.sub(r'<text class="chart-label chart-label-short"[^>]*>.*?</text>', " | ", content)
     attributes = re.findall(r'(?:title|aria-label|placeholder|alt)="([^"]*)"', content)
     text = " | ".join([strip_tags(content), *attributes])
     text = re.sub(r"\s+", " ", html.unescape(text))

@@ -71,7 +71,7 @@ class ChangesFeed(Feed):
         if not changed:
             return said
         lines = "; ".join(f"{label}: {old} → {new}" for label, old, new in changed)
-        return f"{said} {_('Gewijzigd')}: {lines}."
+        return _("%(said)s Gewijzigd: %(changes)s.") % {"said": said, "changes": lines}
 
     def item_link(self, change):
         """The record's page for people; for a deletion, the list it left. Budget lines,
