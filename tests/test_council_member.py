@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
+from common.tables import PER_PAGE
+
 from .factories import CommitmentFactory, PersonFactory
 from .test_browser import browser, browser_requirements  # noqa: F401 (fixtures)
 
@@ -167,3 +169,23 @@ def test_searching_1886_gives_toezegging_1886_first(tab, site):
     with tab.expect_navigation():
         first.click()
     assert urlsplit(tab.url).path == "/toezeggingen/toezegging-1886"
+
+
+def test_the_whole_rappellijst_prints_with_every_row_its_total_and_date(tab, site):
+    for number in range(PER_PAGE + 12):
+        CommitmentFactory(number=f"r{number}", title=f"Te rappelleren {number}", deadline="2020")
+    tab.goto(site + "/toezeggingen/rappellijst?datum=2030-01-01")
+    with tab.expect_navigation():
+        tab.get_by_role("link", name="Alles tonen / afdrukken").first.click()
+    assert "tabel=rappellijst" in tab.url
+    tab.emulate_media(media="print")
+    rows = tab.locator("#tabel-rappellijst tbody tr")
+    assert rows.count() == PER_PAGE + 12
+    assert all(row.is_visible() for row in rows.all())
+    main = tab.locator("main").inner_text()
+    assert f"Totaal: {PER_PAGE + 12} rijen." in main
+    assert "Stand op " in main
+    assert tab.locator("h1").inner_text() == "Rappellijst: 1 januari 2030"
+    assert not tab.locator("main form").count()
+    pdf = tab.pdf()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type/Page") >= 1
