@@ -136,11 +136,12 @@ def matches_of(key, query, user):
 def results_of(key, records, query, user):
     """The records as results, each with a snippet of why it matched."""
     to_result = TYPES[key][3]
-    # Names show as the result's title; a kind or a slug says nothing a reader needs.
+    # Names show as the result's title, a kind as its detail; a kenmerk (slug) is shown when
+    # it is all that matched, so the reader sees why.
     fields = [
         field
         for field, weight in TYPES[key][1].objects.none().search_fields
-        if weight != "A" and field not in ("kind", "slug")
+        if weight != "A" and field != "kind"
     ]
     words = searched_words(query)
     return [replace(to_result(r, user), snippet=snippet(r, fields, words)) for r in records]
