@@ -4,8 +4,8 @@ server with the memo loaded.
 The pages are not listed here: a crawl from the start page follows every internal link and
 groups the pages by their URL name, so a page someone adds later is tested as soon as it is
 linked. Each page type is then checked once in Dutch and once in English: axe-core on WCAG
-2.0, 2.1 and 2.2 A and AA (zero findings allowed), one h1, tables with a caption and header
-cells, reflow at 320 px, print; in Dutch also the whole keyboard order with a visible focus.
+2.0, 2.1 and 2.2 A and AA (zero findings allowed) at 1280 and at 375 px, one h1, tables with a
+caption and header cells, reflow at 320 px, print; in Dutch also the whole keyboard order with a visible focus.
 
 Needs /usr/bin/chromium (apt-get install chromium) and node_modules/axe-core (npm ci). Without
 them the tests skip, unless REQUIRE_BROWSER=1 (as in CI): then they fail.
@@ -296,8 +296,11 @@ STRUCTURE = """() => {
 
 
 def page_problems(page):
-    """axe-core's findings and the structure checks, then reflow at 320 px and print."""
+    """axe-core's findings and the structure checks at 1280 px, axe again at 375 px (tables
+    stacked, labels shortened), then reflow at 320 px and print."""
     problems = page.evaluate(STRUCTURE) + axe_violations(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    problems += [f"at 375 px: {finding}" for finding in axe_violations(page)]
     page.set_viewport_size({"width": 320, "height": 640})
     width = page.evaluate("() => document.documentElement.scrollWidth")
     if width > 320:
