@@ -5,7 +5,8 @@ The pages are not listed here: a crawl from the start page follows every interna
 groups the pages by their URL name, so a page someone adds later is tested as soon as it is
 linked. Each page type is then checked once in Dutch and once in English: axe-core on WCAG
 2.0, 2.1 and 2.2 A and AA (zero findings allowed) at 1280 and at 375 px, one h1, tables with a
-caption and header cells, reflow at 320 px, print; in Dutch also the whole keyboard order with a visible focus.
+caption and header cells, reflow at 320 px, print; in Dutch also the whole keyboard order with
+a visible focus.
 
 Needs /usr/bin/chromium (apt-get install chromium) and node_modules/axe-core (npm ci). Without
 them the tests skip, unless REQUIRE_BROWSER=1 (as in CI): then they fail.
