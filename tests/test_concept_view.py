@@ -74,3 +74,12 @@ def test_the_public_view_leaves_the_admin_and_the_api_alone(editor, programs):
     api = editor.get("/api/v1/programs", {"openbaar": 1}).json()
 
     assert "Nog niet vastgesteld" in [record["name"] for record in api["results"]]
+
+
+@pytest.mark.parametrize("url", ["/", "/toezeggingen", "/programmas", "/toezeggingen/rappellijst"])
+def test_filtering_in_the_public_view_keeps_the_public_view(editor, url):
+    hidden = '<input type="hidden" name="openbaar" value="1">'
+    public = editor.get(url, {"openbaar": 1}).content.decode()
+    form = public.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    assert hidden in form
+    assert hidden not in editor.get(url).content.decode()
