@@ -324,9 +324,7 @@ def render_with_tables(
                 raise Http404(_("Deze pagina bestaat niet."))
         context = {**context, "tables": {table.name: table for table in tables}}
         return render(request, template, context, status=status)
-    table = next((table for table in tables if table.name == requested), None)
-    if table is None:
-        raise Http404(_("Deze tabel bestaat niet."))
+    table = table_named(tables, requested)
     if file_format not in DOWNLOAD_FORMATS:
         message = gettext("Onbekend formaat ‘%(format)s’: kies csv of xlsx.") % {
             "format": file_format or ""
@@ -339,9 +337,7 @@ def render_full_list(request, context, tables, name, heading=None):
     """`?tabel=<name>`: every row of one table on a page without the form or pagination, with
     the filters in force, the number of rows, the table's totals and the date: for reading or
     printing a whole list (`FULL_LIST_MAX` rows at most; the download holds them all)."""
-    table = next((table for table in tables if table.name == name), None)
-    if table is None:
-        raise Http404(_("Deze tabel bestaat niet."))
+    table = table_named(tables, name)
     table.show_all(FULL_LIST_MAX)
     back = request.GET.copy()
     back.pop("tabel", None)
@@ -353,3 +349,11 @@ def render_full_list(request, context, tables, name, heading=None):
         "row_limit": FULL_LIST_MAX,
     }
     return render(request, "full_list.html", full_context)
+
+
+def table_named(tables, name):
+    """The table of the page named `name` (`?tabel=`); a 404 when it has none."""
+    table = next((table for table in tables if table.name == name), None)
+    if table is None:
+        raise Http404(_("Deze tabel bestaat niet."))
+    return table

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Length
 from django.db.models.lookups import IContains
 from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.formats import date_format
@@ -28,6 +27,7 @@ from common.caching import cached_query
 from common.fuzzydates import FIRST_YEAR, LAST_YEAR, year_validators
 
 from .models import (
+    NUMBER_KEYS,
     Action,
     Commitment,
     Document,
@@ -254,7 +254,7 @@ class ProgramFilter(filters.FilterSet):
 
 
 class NumberOrderingFilter(filters.OrderingFilter):
-    """An ordering in which `number` sorts as a number (`commitments.NUMBER_ORDER`)."""
+    """An ordering in which `number` sorts as a number (`commitments.NUMBER_KEYS`)."""
 
     def filter(self, queryset, value):
         if not value:
@@ -266,7 +266,8 @@ class NumberOrderingFilter(filters.OrderingFilter):
                 ordering.append(field)
                 continue
             descending = field.startswith("-")
-            for part in (Length("number"), F("number")):
+            for key in NUMBER_KEYS:
+                part = F(key) if isinstance(key, str) else key
                 ordering.append(part.desc() if descending else part.asc())
         return queryset.order_by(*ordering)
 
@@ -281,7 +282,7 @@ class CommitmentFilter(filters.FilterSet):
     # active when it is first read, which would leave a Dutch page with English labels.
     kind = filters.ChoiceFilter(choices=Commitment.Kind.choices, label=_("Soort"))
     status = filters.ChoiceFilter(
-        choices=[(Commitment.OPEN_CHOICE, _("open")), *Commitment.Status.choices],
+        choices=Commitment.STATUS_FILTER_CHOICES,
         label=_("Status"),
         method="filter_status",
         help_text=_(

@@ -103,10 +103,8 @@ def program_table(programs, user, *, name="programmas", caption):
 def status_counts(counted, with_open=False):
     """[(status, label, count)] for every status, zeros included, in the vocabulary's order,
     from `CommitmentQuerySet.status_counts()`; first the open ones together if `with_open`."""
-    rows = [(value, label, counted.get(value, 0)) for value, label in Commitment.Status.choices]
-    if with_open:
-        rows.insert(0, (Commitment.OPEN_CHOICE, _("open"), counted.get(Commitment.OPEN_CHOICE, 0)))
-    return rows
+    choices = Commitment.STATUS_FILTER_CHOICES if with_open else Commitment.Status.choices
+    return [(value, label, counted.get(value, 0)) for value, label in choices]
 
 
 def pending_settlement(commitment):

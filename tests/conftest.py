@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from .browsers import browser, browser_requirements, memo_site  # noqa: F401 (fixtures)
+
 
 @pytest.fixture(autouse=True)
 def dutch_by_default():

@@ -12,27 +12,24 @@ Needs /usr/bin/chromium (apt-get install chromium) and node_modules/axe-core (np
 them the tests skip, unless REQUIRE_BROWSER=1 (as in CI): then they fail.
 """
 
-import os
 import re
 import urllib.error
 import urllib.request
 from collections import Counter, deque
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from common.tables import PER_PAGE
 from website.views import AXE_TAGS
 
+from .browsers import AXE
 from .factories import CommitmentFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.usefixtures("browser_requirements")
 
 # Pages no link leads to: search results, a reminder list with rows, the 404 page.
 SEEDS = [
@@ -62,42 +59,6 @@ EXPECTED_TYPES = {
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-def missing_requirement():
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing: apt-get install chromium chromium-driver"
-    if not AXE.exists():
-        return f"{AXE} is missing: run `npm ci` (make node_modules/.installed)"
-    return None
-
-
-@pytest.fixture(scope="module", autouse=True)
-def browser_requirements():
-    reason = missing_requirement()
-    if reason and os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    if reason:
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser(browser_requirements, browser_type_launch_args):
-    """One Chromium for the whole file: Debian's, never a downloaded one.
-
-    Started here rather than with pytest-playwright's session-wide `browser`, so that its
-    event loop is gone when this file is done: Django refuses database access while an event
-    loop runs in the thread (which it does here; the live server has its own thread).
-    """
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        launched = playwright.chromium.launch(
-            **{**browser_type_launch_args, "executable_path": str(CHROMIUM)}
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture(scope="module")
 def page(browser):
     """One page for the whole file; the site's CSP forbids the injected axe script."""
@@ -109,18 +70,14 @@ def page(browser):
 
 
 @pytest.fixture
-def site(transactional_db, live_server, settings):
-    """The memo on the live server (which needs committed data), with plain-HTTP cookies."""
-    settings.LANGUAGE_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.SESSION_COOKIE_SECURE = False
-    call_command("load_memo", verbosity=0)
+def site(memo_site):
+    """The memo on the live server, with an open, overdue commitment and a page more."""
     # The memo's three commitments are all fulfilled: an open, overdue one lets the filter
     # narrow the register and puts a row on the reminder list.
     CommitmentFactory(number="5150", title="Reshoring bevorderen", deadline="medio 2015")
     # More than a page of them: the register shows its page navigation.
     CommitmentFactory.create_batch(PER_PAGE, title="Nog zonder termijn")
-    return live_server.url
+    return memo_site
 
 
 # The crawl

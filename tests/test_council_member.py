@@ -1,35 +1,26 @@
 """A council member's errands, in a real browser (Debian's Chromium through Playwright, Dutch
 locale, the site's own CSP in force): reach the memo from the start page, find a portfolio
-holder's open and overdue commitments by name.
+holder's open and overdue commitments by name, read the annex and the register on a phone,
+search "1886", print the whole rappellijst.
 
-Needs what `test_browser.py` needs; without it these skip, unless REQUIRE_BROWSER=1 (CI).
+Needs what `tests/browsers.py` says; without it these skip, unless REQUIRE_BROWSER=1 (CI).
 """
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 
 from common.tables import PER_PAGE
 
 from .factories import CommitmentFactory, PersonFactory
-from .test_browser import browser, browser_requirements  # noqa: F401 (fixtures)
 
 DESKTOP = {"width": 1280, "height": 800}
 
-
-@pytest.fixture
-def site(transactional_db, live_server, settings):
-    """The memo on the live server, with plain-HTTP cookies."""
-    settings.LANGUAGE_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.SESSION_COOKIE_SECURE = False
-    call_command("load_memo", verbosity=0)
-    return live_server.url
+pytestmark = pytest.mark.usefixtures("browser_requirements")
 
 
 @pytest.fixture
-def tab(browser):  # noqa: F811 (the fixture imported above)
+def tab(browser):
     """A Dutch tab at 1280 × 800 that keeps the site's Content Security Policy."""
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
     context.set_default_timeout(10_000)
@@ -47,19 +38,19 @@ def click(tab, name, role="link"):
         tab.get_by_role(role, name=name, exact=True).first.click()
 
 
-def test_the_memo_is_at_most_three_clicks_from_the_start_page(tab, site):
+def test_the_memo_is_at_most_three_clicks_from_the_start_page(tab, memo_site):
     memo = "Een sterke maakindustrie in Limburg"
-    tab.goto(site + "/")
+    tab.goto(memo_site + "/")
     click(tab, "Documenten")
     click(tab, memo)
     assert tab.locator("h1").inner_text().startswith(memo)
     # And straight from the start page's list of documents: one click.
-    tab.goto(site + "/")
+    tab.goto(memo_site + "/")
     click(tab, memo)
     assert urlsplit(tab.url).path == "/documenten/sterke-maakindustrie-2015"
 
 
-def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, site, settings):
+def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, memo_site, settings):
     # More people than a select lists: the field takes a name and suggests while typing.
     settings.FILTER_CHOICES_LISTED_MAX = 2
     holder = PersonFactory(name="Hubert Mackus", role="executive_member", party="CDA")
@@ -69,7 +60,7 @@ def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, sit
     CommitmentFactory(title="Nog op tijd", made_by=holder, deadline="2099")
     CommitmentFactory(title="Van een ander", made_by=other, deadline="2019")
 
-    tab.goto(site + "/toezeggingen")
+    tab.goto(memo_site + "/toezeggingen")
     field = tab.get_by_label("Portefeuillehouder")
     field.press_sequentially("mack", delay=30)
     suggestion = tab.locator("#id_portfolioHolder_suggesties option")
@@ -108,15 +99,15 @@ CELLS_IN_VIEW = """selector => [...document.querySelectorAll(selector)].map(cell
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811 (the fixture imported above)
+def phone(browser):
     context = browser.new_context(viewport=PHONE, locale="nl-NL")
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
 
 
-def test_every_amount_of_the_annex_reads_in_full_on_a_phone(phone, site):
-    phone.goto(site + "/documenten/sterke-maakindustrie-2015")
+def test_every_amount_of_the_annex_reads_in_full_on_a_phone(phone, memo_site):
+    phone.goto(memo_site + "/documenten/sterke-maakindustrie-2015")
     selector = "#tabel-bijlage tbody td:nth-child(3), #tabel-bijlage tfoot td"
     amounts = [cell for cell in phone.evaluate(CELLS_IN_VIEW, selector) if cell["shown"]]
     # 17 rows and the total: each amount, "PM" or "op kosten EU" in sight and whole.
@@ -130,9 +121,9 @@ def test_every_amount_of_the_annex_reads_in_full_on_a_phone(phone, site):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def test_the_registers_deadline_status_and_signal_read_on_a_phone(phone, site):
+def test_the_registers_deadline_status_and_signal_read_on_a_phone(phone, memo_site):
     CommitmentFactory(number="5150", title="Reshoring bevorderen", deadline="medio 2015")
-    phone.goto(site + "/toezeggingen")
+    phone.goto(memo_site + "/toezeggingen")
     for column in (4, 5, 6):  # Termijn, Status, Signaal
         cells = phone.evaluate(CELLS_IN_VIEW, f"#tabel-toezeggingen tbody td:nth-child({column})")
         shown = [cell for cell in cells if cell["shown"]]
@@ -143,8 +134,8 @@ def test_the_registers_deadline_status_and_signal_read_on_a_phone(phone, site):
     assert "termijn verstreken" in signal.inner_text()
 
 
-def test_chart_labels_fit_a_phone_and_are_whole_in_the_table(phone, site):
-    phone.goto(site + "/")
+def test_chart_labels_fit_a_phone_and_are_whole_in_the_table(phone, memo_site):
+    phone.goto(memo_site + "/")
     boxes = phone.evaluate(
         """() => [...document.querySelectorAll('svg.chart-svg')].flatMap(svg => {
           const right = svg.getBoundingClientRect().right;
@@ -160,8 +151,8 @@ def test_chart_labels_fit_a_phone_and_are_whole_in_the_table(phone, site):
         assert any(text[:-1] in table for table in tables)
 
 
-def test_searching_1886_gives_toezegging_1886_first(tab, site):
-    tab.goto(site + "/")
+def test_searching_1886_gives_toezegging_1886_first(tab, memo_site):
+    tab.goto(memo_site + "/")
     tab.get_by_label("Zoeken").first.fill("1886")
     click(tab, "Zoek", role="button")
     first = tab.locator("main .search-results li a").first
@@ -171,10 +162,10 @@ def test_searching_1886_gives_toezegging_1886_first(tab, site):
     assert urlsplit(tab.url).path == "/toezeggingen/toezegging-1886"
 
 
-def test_the_whole_rappellijst_prints_with_every_row_its_total_and_date(tab, site):
+def test_the_whole_rappellijst_prints_with_every_row_its_total_and_date(tab, memo_site):
     for number in range(PER_PAGE + 12):
         CommitmentFactory(number=f"r{number}", title=f"Te rappelleren {number}", deadline="2020")
-    tab.goto(site + "/toezeggingen/rappellijst?datum=2030-01-01")
+    tab.goto(memo_site + "/toezeggingen/rappellijst?datum=2030-01-01")
     with tab.expect_navigation():
         tab.get_by_role("link", name="Alles tonen / afdrukken").first.click()
     assert "tabel=rappellijst" in tab.url

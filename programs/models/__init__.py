@@ -3,6 +3,7 @@
 from .actions import Action, ActionQuerySet, Indicator, IndicatorQuerySet
 from .commitments import (
     DEADLINE_FIELDS,
+    NUMBER_KEYS,
     Commitment,
     CommitmentManager,
     CommitmentQuerySet,
@@ -53,6 +54,7 @@ from .publishable import (
 
 __all__ = [
     "DEADLINE_FIELDS",
+    "NUMBER_KEYS",
     "PUBLISHABLE_PERMISSIONS",
     "Action",
     "ActionQuerySet",

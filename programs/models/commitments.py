@@ -83,9 +83,11 @@ class Meeting(SluggedRecord):
         return f"{self.body}, {date_format(self.date, 'j F Y')}"
 
 
-#: Kind, then number as a number where numbers share a prefix ("gen-2" before "gen-10", "615"
-#: before "1886"): the shorter number first, then the text.
-NUMBER_ORDER = ("kind", Length("number"), "number")
+#: A number as a number where numbers share a prefix ("gen-2" before "gen-10", "615" before
+#: "1886"): the shorter number first, then the text.
+NUMBER_KEYS = (Length("number"), "number")
+#: The model's order: kind, then number (`NUMBER_KEYS`).
+NUMBER_ORDER = ("kind", *NUMBER_KEYS)
 
 
 class CommitmentQuerySet(PublishableQuerySet):
@@ -271,6 +273,8 @@ class Commitment(Publishable, Cited):
     OPEN = TRACKED & models.Q(status__in=OPEN_STATUSES)
     #: The status filter's value for both open statuses (`CommitmentQuerySet.with_status`).
     OPEN_CHOICE = "open"
+    #: The status filter's values: the open statuses together, then each status.
+    STATUS_FILTER_CHOICES = [(OPEN_CHOICE, _("open")), *Status.choices]
 
     kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
     number = models.SlugField(_("nummer"), max_length=20)
@@ -361,10 +365,10 @@ class Commitment(Publishable, Cited):
             # `deadline` ordering, and the deadline filters (`dueBefore`, the period).
             models.Index(fields=["deadline_date", "kind", "number"], name="commitment_deadline"),
             # The API's `deadline` and `number` orderings (the key breaks ties); `number` sorts
-            # as a number (`NUMBER_ORDER`), in the model's order too.
+            # as a number (`NUMBER_KEYS`), in the model's order too.
             models.Index(fields=["deadline_date", "id"], name="commitment_deadline_id"),
-            models.Index(Length("number"), "number", "id", name="commitment_number_length"),
-            models.Index("kind", Length("number"), "number", name="commitment_kind_number"),
+            models.Index(*NUMBER_KEYS, "id", name="commitment_number_length"),
+            models.Index(*NUMBER_ORDER, name="commitment_kind_number"),
             # The `madeOn` ordering, `madeFrom`/`madeUntil` and the admin's date drill-down.
             models.Index(fields=["made_on_date", "id"], name="commitment_made_on"),
         ]
