@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from common.formats import format_money
+from common.formats import PRO_MEMORIE, exact_money, format_money
 from programs.admin import (
     DocumentAdmin,
     ProgramAdmin,
@@ -12,9 +14,10 @@ from programs.admin import (
     fuzzy_column,
     slug_filter,
 )
+from programs.forms import MoneyFormField, MoneyInput
 from programs.models import Document, Program
 
-from .models import BudgetLine, Subsidy, document_overview
+from .models import BudgetLine, ContributionKind, Subsidy, document_overview
 from .resources import BudgetLineResource, SubsidyResource
 from .tables import annex_table
 
@@ -28,8 +31,88 @@ def money_column(field, description):
     return column
 
 
+class MoneyFieldsMixin:
+    """Amounts as text read by `parse_money` (`8,9 mln`, `100000,50`), not number inputs."""
+
+    #: Whether `PM` may be typed into an amount (a budget line's kind of contribution).
+    pm_allowed = False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DecimalField):
+            kwargs = {
+                "form_class": MoneyFormField,
+                "widget": MoneyInput,
+                "pm_allowed": self.pm_allowed,
+                **kwargs,
+            }
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AmountsSavedMixin:
+    """Says which amounts a record was saved with (`€ 100.000,50 (€ 0,1 mln)`), so a misread
+    amount shows at once, also without the preview's JavaScript: always for the record of the
+    page, for inline rows when their amount changed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.report_amounts(request, obj, form, form.fields)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        deleted = set(formset.deleted_forms)
+        for inline_form in formset.forms:
+            if inline_form not in deleted and inline_form.instance.pk is not None:
+                self.report_amounts(
+                    request, inline_form.instance, inline_form, inline_form.changed_data
+                )
+
+    def report_amounts(self, request, obj, form, names):
+        amounts = [
+            f"{str(form.fields[name].label).lower()} {saved_amount(obj, name)}"
+            for name in names
+            if isinstance(form.fields.get(name), MoneyFormField)
+        ]
+        if amounts:
+            messages.info(
+                request,
+                _("'%(record)s' is opgeslagen met %(amounts)s.")
+                % {"record": obj, "amounts": "; ".join(amounts)},
+            )
+
+
+def saved_amount(obj, name):
+    """`€ 100.000,50 (€ 0,1 mln)`, `€ 1.234,56`, `PM` or `leeg`: field `name` as stored."""
+    value = getattr(obj, name)
+    if value is None:
+        return "PM" if getattr(obj, "contribution_kind", None) == ContributionKind.PM else _("leeg")
+    return exact_money(value, with_short=True)
+
+
+class BudgetLineForm(forms.ModelForm):
+    """`PM` typed as the amount makes the line a PM line."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("amount") is not PRO_MEMORIE:
+            return cleaned
+        cleaned["amount"] = None
+        if cleaned.get("contribution_kind") == ContributionKind.EXTERNAL:
+            self.add_error("amount", _("Bij 'op kosten van derden' hoort geen bedrag en geen PM."))
+        else:
+            cleaned["contribution_kind"] = ContributionKind.PM
+        return cleaned
+
+
 @admin.register(BudgetLine)
-class BudgetLineAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin):
+class BudgetLineAdmin(
+    MoneyFieldsMixin,
+    AmountsSavedMixin,
+    StoredSearchAdminMixin,
+    SpreadsheetAdminMixin,
+    PublishableAdmin,
+):
+    form = BudgetLineForm
+    pm_allowed = True
     resource_classes = [BudgetLineResource]
     list_display = [
         "document",
@@ -53,7 +136,13 @@ class BudgetLineAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, Publishable
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin):
+class SubsidyAdmin(
+    MoneyFieldsMixin,
+    AmountsSavedMixin,
+    StoredSearchAdminMixin,
+    SpreadsheetAdminMixin,
+    PublishableAdmin,
+):
     resource_classes = [SubsidyResource]
     list_display = [
         "recipient",
@@ -81,8 +170,10 @@ class SubsidyAdmin(StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdm
         return obj.leverage or "-"
 
 
-class BudgetLineInline(PublishableInline, admin.TabularInline):
+class BudgetLineInline(MoneyFieldsMixin, PublishableInline, admin.TabularInline):
     model = BudgetLine
+    form = BudgetLineForm
+    pm_allowed = True
     extra = 0
     autocomplete_fields = ["document"]
     fields = [
@@ -97,7 +188,7 @@ class BudgetLineInline(PublishableInline, admin.TabularInline):
     ]
 
 
-class SubsidyInline(PublishableInline, admin.TabularInline):
+class SubsidyInline(MoneyFieldsMixin, PublishableInline, admin.TabularInline):
     model = Subsidy
     fk_name = "instrument"
     extra = 0
@@ -121,7 +212,7 @@ admin.site.unregister(Document)
 
 
 @admin.register(Program)
-class ProgramWithMoneyAdmin(ProgramAdmin):
+class ProgramWithMoneyAdmin(AmountsSavedMixin, ProgramAdmin):
     inlines = [*ProgramAdmin.inlines, BudgetLineInline, SubsidyInline]
 
 

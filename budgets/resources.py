@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.formats import PRO_MEMORIE
 from programs.models import Document, Organisation, Program
 from programs.spreadsheets import (
     RECORD_STATE,
@@ -52,7 +53,7 @@ class BudgetLineResource(RecordResource):
     contribution_kind = Column(
         "contribution_kind", "soort bijdrage", ChoiceWidget(ContributionKind.choices)
     )
-    amount = Column("amount", "bedrag (euro)", MoneyWidget())
+    amount = Column("amount", "bedrag (euro)", MoneyWidget(pm_allowed=True))
     funder = Column("funder", "financier", ChoiceWidget(Funder.choices))
     start = Column("start", "periode vanaf", FuzzyDateWidget())
     end = Column("end", "periode tot", FuzzyDateWidget())
@@ -82,6 +83,15 @@ class BudgetLineResource(RecordResource):
 
     def find(self, key):
         return self.get_queryset().get_by_public_id(key)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+        if field.attribute == "amount" and instance.amount is PRO_MEMORIE:
+            # `PM` in the amount column, as in the admin's amount field: a PM line.
+            instance.amount = None
+            if instance.contribution_kind == ContributionKind.EXTERNAL:
+                raise ValueError(_("Bij 'op kosten van derden' hoort geen bedrag en geen PM."))
+            instance.contribution_kind = ContributionKind.PM
 
     def key_parts(self):
         return ("document", "position")

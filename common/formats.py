@@ -102,3 +102,117 @@ def parse_dutch_number(text):
     if _DECIMAL_POINT.fullmatch(compact):
         return Decimal(compact)
     raise ValueError(f"geen getal: {text!r}")
+
+
+class PM:
+    """The answer of `parse_money` to `PM`: the amount exists but is not known yet."""
+
+    def __repr__(self):
+        return "PM"
+
+
+PRO_MEMORIE = PM()
+
+_PM_WORDS = {"pm", "p.m.", "p.m", "pro memorie"}
+_UNITS = {
+    "mln": MILLION,
+    "miljoen": MILLION,
+    "mio": MILLION,
+    "mld": BILLION,
+    "miljard": BILLION,
+}
+_MONEY = re.compile(r"(?P<number>-?[\d.,]+)(?P<unit>[a-z]*)")
+# A comma before exactly three digits (`1,234`) is how English writes thousands and how Dutch
+# writes three decimals: without a unit it means two different amounts.
+_COMMA_THOUSANDS = re.compile(r"-?\d{1,3},\d{3}")
+_ENGLISH_GROUPED = re.compile(r"-?\d{1,3}(?:(?:,\d{3})+\.\d+|(?:,\d{3}){2,})")
+
+
+class MoneyError(ValueError):
+    """Text that is not an amount; its message says, in Dutch, how to write it."""
+
+
+def parse_money(text, *, pm_allowed=True):
+    """An amount in euros as civil servants type it, as a Decimal; `PRO_MEMORIE` for `PM`.
+
+    Reads `8,9 mln`, `0,55 miljoen`, `2 mld`, `8.900.000`, `250.000`, `8900000,50`,
+    `€ 1.234,56` and `8900000.00` (a decimal point, as systems write it). Refuses with a
+    `MoneyError` what could mean two amounts (`1,234`: 1.234 euros or 1,23?; `1,234.56` in
+    English notation), more than two decimals (cents), and anything else, saying how to write it.
+    Blank text is None.
+    """
+    compact = re.sub(r"[\s\u00a0€]|eur(o)?", "", str(text).strip().lower())
+    if not compact:
+        return None
+    if compact in _PM_WORDS:
+        if not pm_allowed:
+            raise MoneyError(_("PM past hier niet; laat het veld leeg als het bedrag onbekend is."))
+        return PRO_MEMORIE
+    match = _MONEY.fullmatch(compact)
+    if match is None or (match["unit"] and match["unit"] not in _UNITS):
+        raise MoneyError(
+            _("'%(text)s' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56.")
+            % {"text": text}
+        )
+    number, unit = match["number"], _UNITS.get(match["unit"], Decimal(1))
+    if _ENGLISH_GROUPED.fullmatch(number) and not (
+        unit == 1 and _COMMA_THOUSANDS.fullmatch(number)
+    ):
+        grouped = number.replace(",", "#").replace(".", ",").replace("#", ".")
+        raise MoneyError(
+            _(
+                "'%(text)s' is Engelse schrijfwijze. Schrijf %(grouped)s: een punt voor "
+                "duizendtallen, een komma voor centen."
+            )
+            % {"text": text, "grouped": grouped}
+        )
+    if unit == 1 and _COMMA_THOUSANDS.fullmatch(number):
+        whole = number.replace(",", ".")
+        cents = number[: number.index(",") + 3]
+        raise MoneyError(
+            _(
+                "'%(text)s' kan twee bedragen zijn. Schrijf %(whole)s voor duizendtallen, "
+                "of %(cents)s voor een bedrag met centen."
+            )
+            % {"text": text, "whole": whole, "cents": cents}
+        )
+    if unit != 1 and re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+", number):
+        raise MoneyError(
+            _(
+                "'%(text)s' kan twee bedragen zijn. Schrijf %(decimal)s %(unit)s, of het hele "
+                "bedrag zonder %(unit)s."
+            )
+            % {"text": text, "decimal": dutch_number(Decimal(number)), "unit": match["unit"]}
+        )
+    try:
+        amount = parse_dutch_number(number) * unit
+    except ValueError:
+        raise MoneyError(
+            _("'%(text)s' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56.")
+            % {"text": text}
+        ) from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise MoneyError(
+            _(
+                "'%(text)s' heeft meer dan twee cijfers achter de komma; een bedrag gaat tot "
+                "op de cent."
+            )
+            % {"text": text}
+        )
+    return (
+        amount.quantize(Decimal("0.01"))
+        if amount != amount.to_integral()
+        else amount.quantize(Decimal(1))
+    )
+
+
+def exact_money(amount, *, with_short=False):
+    """The exact amount, as the tables and downloads give it: `€ 100.000,50`, `€ 8.900.000`;
+    `with_short`, followed by how the pages write it where that differs: `€ 100.000,50
+    (€ 0,1 mln)`."""
+    amount = Decimal(amount)
+    decimals = 0 if amount == amount.to_integral() else 2
+    # Translators: an amount in euros written in full, e.g. "€ 4.250".
+    exact = _("€ %(amount)s") % {"amount": local_number(amount, decimals)}
+    short = format_money(amount)
+    return f"{exact} ({short})" if with_short and short != exact else exact

@@ -1,10 +1,13 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.formats import PRO_MEMORIE, MoneyError, exact_money, parse_money
 from programs.admin import BoundedChangeListMixin
 
 from .models import ApiToken
@@ -70,3 +73,19 @@ class ApiTokenAdmin(BoundedChangeListMixin, SimpleHistoryAdmin):
             token.revoked_at = timezone.now()
             token._change_reason = _("Ingetrokken")
             token.save()
+
+
+@staff_member_required
+def money_preview(request):
+    """`?bedrag=100000,50` -> how the admin's amount fields read it: `{"amount": "€ 100.000,50
+    (€ 0,1 mln)"}`, or `{"error": "..."}` saying how to write it. The preview beside an amount
+    field (`js/money.js`) asks this, so it shows what will be saved, by the parser that saves it."""
+    try:
+        amount = parse_money(request.GET.get("bedrag", ""))
+    except MoneyError as error:
+        return JsonResponse({"error": str(error)})
+    if amount is None:
+        return JsonResponse({"amount": ""})
+    if amount is PRO_MEMORIE:
+        return JsonResponse({"amount": "PM"})
+    return JsonResponse({"amount": exact_money(amount, with_short=True)})

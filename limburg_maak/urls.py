@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
+from limburg_maak.admin import money_preview
 from programs import views as program_views
 
 # ADR: no trailing slashes, the API root included (`/api/v1`, not `/api/v1/`).
@@ -37,6 +38,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("website.urls")),
     path("api/v1", include((api_v1, "api"))),
+    path(f"{settings.ADMIN_URL}bedrag-lezen", money_preview, name="money-preview"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,11 +1,16 @@
 """Forms: fuzzy dates as one Dutch text box ('medio 2016'), edits that lose no one's update."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.formats import PRO_MEMORIE, MoneyError, dutch_number, parse_money
 from common.fuzzydates import FuzzyDate, check_year, fuzzy_dates_of
 
 from .models import change_reason_limit
@@ -36,6 +41,78 @@ class FuzzyDateFormField(forms.CharField):
 
     def has_changed(self, initial, data):
         initial = initial if isinstance(initial, FuzzyDate) else None
+        try:
+            return self.to_python(data) != initial
+        except ValidationError:
+            return True
+
+
+class MoneyInput(forms.TextInput):
+    """A text box for an amount, with the amount as read shown beside it while typing
+    (`js/money.js` asks the server's parser, so the preview is what will be saved)."""
+
+    class Media:
+        js = [forms.Script("js/money.js", defer=True)]
+
+    def __init__(self, attrs=None):
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "size": 16, **(attrs or {})}
+        super().__init__(attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "data-money-preview": reverse_lazy("money-preview")}
+        field = super().render(name, value, attrs, renderer)
+        output_id = f"{attrs.get('id') or name}_gelezen"
+        return format_html(
+            '{}<output id="{}" class="money-preview" aria-live="polite"></output>',
+            field,
+            output_id,
+        )
+
+
+class MoneyFormField(forms.DecimalField):
+    """An amount typed the Dutch way or plainly (`8,9 mln`, `8.900.000`, `100000,50`,
+    `€ 1.234,56`), read by `parse_money`, the import's parser too. `PM` is `PRO_MEMORIE` where
+    `pm_allowed`; anything that could mean two amounts is refused with how to write it."""
+
+    # A text box, not a number input: Chromium's drops a Dutch decimal comma (`100000,50`).
+    widget = MoneyInput
+
+    def __init__(self, *, pm_allowed=False, **kwargs):
+        self.pm_allowed = pm_allowed
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        # Only the model's bounds: a localized number check would refuse what parse_money reads.
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if value is PRO_MEMORIE:
+            return "PM"
+        if value in self.empty_values or isinstance(value, str):
+            return value
+        # Dutch in every language: what the parser reads back unchanged.
+        value = Decimal(value)
+        return dutch_number(value, 0 if value == value.to_integral() else 2)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value, pm_allowed=self.pm_allowed)
+        except MoneyError as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+    def validate(self, value):
+        if value is PRO_MEMORIE:
+            return
+        super().validate(value)
+
+    def run_validators(self, value):
+        if value is PRO_MEMORIE:
+            return
+        super().run_validators(value)
+
+    def has_changed(self, initial, data):
         try:
             return self.to_python(data) != initial
         except ValidationError:

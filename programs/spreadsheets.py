@@ -34,7 +34,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
-from common.formats import dutch_number, parse_dutch_number
+from common.formats import dutch_number, parse_dutch_number, parse_money
 from common.fuzzydates import FuzzyDate, Precision, check_year, fuzzy_dates_of
 
 from .models import Document, PublicationStatus, StaleRecord, change_reason_limit
@@ -74,7 +74,12 @@ class TextWidget(widgets.CharWidget):
 
 
 class MoneyWidget(widgets.Widget):
-    """Euros as Decimal, never float: `8,9`, `1.234,56` or a number cell."""
+    """Euros as Decimal, never float: a number cell, or text as the admin's amount fields read
+    it (`parse_money`: `8,9 mln`, `1.234,56`, `8.900.000`; `PM` where `pm_allowed`)."""
+
+    def __init__(self, *, pm_allowed=False, **kwargs):
+        self.pm_allowed = pm_allowed
+        super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
@@ -82,13 +87,7 @@ class MoneyWidget(widgets.Widget):
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             # str() first: a float cell's shortest form, so 0.1 stays 0.1.
             return Decimal(str(value))
-        try:
-            return parse_dutch_number(cell_text(value))
-        except ValueError:
-            raise ValueError(
-                _("'%(value)s' is geen bedrag; schrijf bijvoorbeeld 8,9 of 1.234,56.")
-                % {"value": value}
-            ) from None
+        return parse_money(cell_text(value), pm_allowed=self.pm_allowed)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -98,7 +97,9 @@ class MoneyWidget(widgets.Widget):
         return dutch_number(value, 2)
 
     def describe(self):
-        return _("bedrag in euro's: 8,9 of 1.234,56 (leeg: onbekend)")
+        if self.pm_allowed:
+            return _("bedrag in euro's: 8,9 mln, 8.900.000 of 1.234,56, of PM (leeg: onbekend)")
+        return _("bedrag in euro's: 8,9 mln, 8.900.000 of 1.234,56 (leeg: onbekend)")
 
 
 class WholeNumberWidget(widgets.Widget):
@@ -107,10 +108,13 @@ class WholeNumberWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        try:
-            number = MoneyWidget().clean(value)
-        except ValueError:
-            number = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(str(value))
+        else:
+            try:
+                number = parse_dutch_number(cell_text(value))
+            except ValueError:
+                number = None
         if number is None or number != number.to_integral_value():
             raise ValueError(_("'%(value)s' is geen geheel getal.") % {"value": value})
         return int(number)

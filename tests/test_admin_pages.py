@@ -234,7 +234,7 @@ def test_program_change_page_shows_budget_lines_and_the_fuzzy_date_text(memo, ad
         (1, "Programma LimburgMakers", Decimal("8900000.00"))
     ]
     html = response.content.decode()
-    assert 'name="budget_lines-0-amount" value="8900000.00"' in html
+    assert re.search(r'<input type="text" name="budget_lines-0-amount" value="8.900.000"', html)
     assert re.search(r'<input type="text" name="start" value="medio 2013"[^>]*id="id_start"', html)
 
 

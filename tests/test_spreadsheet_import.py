@@ -252,7 +252,7 @@ def test_preview_shows_row_level_errors_and_writes_nothing(admin_client, memo):
     assert set(errors) == {3, 4, 5}
     # Reported once: not again as "Vul een bedrag in", as the unreadable cell is empty.
     assert errors[3]["bedrag (euro)"] == [
-        "'acht' is geen bedrag; schrijf bijvoorbeeld 8,9 of 1.234,56."
+        "'acht' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56."
     ]
     assert "bestaat-niet" in errors[4]["programma"][0]
     assert errors[5]["bedrag (euro)"] == ["Bij PM of op kosten van derden hoort geen bedrag."]
