@@ -85,7 +85,7 @@ lint-api: install node_modules/.installed
 messages: install
 	$(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file \
 		--ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' --ignore 'build/*' --ignore 'tests/*'
-	$(BIN)/python manage.py compilemessages --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py compilemessages --locale en --locale nl --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles build

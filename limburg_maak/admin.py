@@ -1,6 +1,8 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils import timezone
@@ -8,9 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.formats import PRO_MEMORIE, MoneyError, exact_money, parse_money
-from programs.admin import BoundedChangeListMixin
+from programs.admin import BoundedChangeListMixin, LinksNotListedMixin
 
 from .models import ApiToken
+
+# Groups: a delete lists the groups' members and rights, not 'Group_permissions object (2)'.
+admin.site.unregister(Group)
+admin.site.register(Group, type("GroupAdmin", (LinksNotListedMixin, GroupAdmin), {}))
 
 # django-axes's lockout log, with its date hierarchy bounded as in the project's own lists.
 for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -12,13 +12,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import slugify, smart_split, unescape_string_literal
+from django.utils.text import capfirst, slugify, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.fuzzydates import fuzzy_dates_of
 
 from .forms import changed_since, edit_form
 from .models import (
@@ -62,6 +64,19 @@ class EditFormAdminMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.form = edit_form(self.model, self.form)
+        for fuzzy in fuzzy_dates_of(self.model):
+            # Shown read-only, a fuzzy date is read from the admin's attribute of its name, so
+            # it has its label and an empty one reads as the admin's "-", not "None".
+            if not hasattr(self, fuzzy.name):
+                setattr(self, fuzzy.name, self.read_only_date(fuzzy))
+
+    def read_only_date(self, fuzzy):
+        @admin.display(description=capfirst(fuzzy.verbose_name))
+        def show(obj):
+            value = getattr(obj, fuzzy.name)
+            return self.get_empty_value_display() if value is None else value
+
+        return show
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -122,6 +137,14 @@ class PublishedRowsLocked(BaseInlineFormSet):
 
 class PublishableInline(PublicationRightsMixin, EditFormAdminMixin):
     """An inline of publishable rows, each with its own version and publication rights."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        parent = self.admin_site.get_model_admin(self.parent_model)
+        if obj is not None and not parent.has_change_permission(request, obj):
+            # Rows of a page that cannot be changed are read-only too (Django's rule).
+            fields = [name for name in fields if name not in self.edit_only_fields]
+        return fields
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -247,8 +270,32 @@ class BoundedChangeListMixin:
         return BoundedChangeList
 
 
+class LinksNotListedMixin:
+    """A delete confirmation without the rows that link records of a many-to-many field."""
+
+    def get_deleted_objects(self, objs, request):
+        """What a delete takes along, without the links of many-to-many fields (a theme on
+        an action): Django lists them as 'Action_themes object (1)', which says nothing, and
+        the records on either side stay."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = {
+            relation.remote_field.through._meta if relation.concrete else relation.through._meta
+            for relation in self.opts.get_fields(include_hidden=True)
+            if relation.many_to_many
+        }
+        links = {opts for opts in links if opts.auto_created}
+        prefixes = tuple(f"{capfirst(opts.verbose_name)}: " for opts in links)
+        plurals = {str(opts.verbose_name_plural) for opts in links}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return without_links(deleted, prefixes), counts, perms_needed, protected
+
+
 class PublishableAdmin(
-    BoundedChangeListMixin, PublicationRightsMixin, EditFormAdminMixin, SimpleHistoryAdmin
+    BoundedChangeListMixin,
+    LinksNotListedMixin,
+    PublicationRightsMixin,
+    EditFormAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_per_page = 50
     # A filtered list counts its own rows only, not the whole table's too.
@@ -326,6 +373,11 @@ class PublishableAdmin(
         published = version.publication_status == PublicationStatus.PUBLISHED
         return allowed and (not published or self.model.may_publish(request.user))
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # "toezegging of motie wijzigen": Django puts the lower-case model name first.
+        context["title"] = capfirst(context["title"])
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def delete_model(self, request, obj):
         obj._change_reason = _("Verwijderd in het beheer")
         super().delete_model(request, obj)
@@ -361,6 +413,19 @@ class PublishableAdmin(
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), "publication_status"]
+
+
+def without_links(deleted, prefixes):
+    """`get_deleted_objects`'s nested list without the items starting with `prefixes`."""
+    kept = []
+    for item in deleted:
+        if isinstance(item, list):
+            item = without_links(item, prefixes)
+            if item:
+                kept.append(item)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
 
 
 class SpreadsheetAdminMixin(ImportExportMixin):
@@ -608,11 +673,19 @@ class DeadlineChangeInline(admin.TabularInline):
     model = DeadlineChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "old_label", "new_label", "reason", "changed_by"]
+    fields = ["changed_at", "old_term", "new_term", "reason", "changed_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Oude termijn"))
+    def old_term(self, obj):
+        return obj.old_label()
+
+    @admin.display(description=_("Nieuwe termijn"))
+    def new_term(self, obj):
+        return obj.new_label()
 
 
 class SettlementInline(PublishableInline, admin.StackedInline):

@@ -8,6 +8,7 @@ from django.db import router, transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from common.formats import PRO_MEMORIE, MoneyError, dutch_number, parse_money
@@ -17,8 +18,9 @@ from .models import change_reason_limit
 
 
 class FuzzyDateFormField(forms.CharField):
+    # No placeholder: a grey "medio 2016" in an empty field reads like a value. The help text
+    # gives the examples.
     def __init__(self, *, required=False, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "medio 2016"}))
         super().__init__(required=required, **kwargs)
 
     def prepare_value(self, value):
@@ -230,12 +232,14 @@ def edit_form(model, base=forms.ModelForm):
     models and `change_reason` for models with history."""
     declared = {
         fuzzy.name: FuzzyDateFormField(
-            label=fuzzy.verbose_name, help_text=fuzzy.help_text, required=not fuzzy.blank
+            label=capfirst(fuzzy.verbose_name), help_text=fuzzy.help_text, required=not fuzzy.blank
         )
         for fuzzy in fuzzy_dates_of(model)
     }
     if any(field.name == "version" for field in model._meta.fields):
-        declared["seen_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        declared["seen_version"] = forms.IntegerField(
+            label=_("Geopende versie"), widget=forms.HiddenInput, required=False
+        )
     if hasattr(model._meta, "simple_history_manager_attribute"):
         declared["change_reason"] = forms.CharField(
             label=_("Reden van de wijziging"),
