@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import connections, models, router, transaction
@@ -22,7 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.fuzzydates import fuzzy_dates_of
 
-from .forms import changed_since, edit_form
+from .forms import PublicationReasonForm, changed_since, edit_form
 from .models import (
     Action,
     BudgetProgram,
@@ -107,6 +109,15 @@ class PublicationRightsMixin:
             fields.append("publication_status")
         return fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.model.may_publish(request.user):
+            # The read-only state says who may change it, rather than leaving one to wonder.
+            kwargs["help_texts"] = {
+                **kwargs.get("help_texts", {}),
+                "publication_status": who_may_publish(self.model),
+            }
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         if self._published_and_locked(request, obj):
             return False
@@ -121,6 +132,24 @@ class PublicationRightsMixin:
         # Inlines get the parent as `obj`: their own rows are locked by `PublishedRowsLocked`.
         published = isinstance(obj, self.model) and obj.is_published
         return published and not self.model.may_publish(request.user)
+
+
+def who_may_publish(model):
+    """'Alleen wie publiceren mag (de rol Publicist) ...: Anna de Vries, Bert.' for `model`."""
+    users = get_user_model().objects.with_perm(
+        f"{model._meta.app_label}.publish_{model._meta.model_name}",
+        is_active=True,
+        include_superusers=False,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    names = [user.get_full_name() or user.get_username() for user in users.order_by("pk")[:5]]
+    text = _(
+        "Alleen wie mag publiceren (de rol Publicist) publiceert of depubliceert een record en "
+        "wijzigt een gepubliceerd record. U kunt concepten maken en wijzigen."
+    )
+    if not names:
+        return text
+    return f"{text} {_('Publiceren mogen: %(names)s.') % {'names': ', '.join(names)}}"
 
 
 class PublishedRowsLocked(BaseInlineFormSet):
@@ -290,6 +319,10 @@ class LinksNotListedMixin:
         return without_links(deleted, prefixes), counts, perms_needed, protected
 
 
+#: How many selected records the publication page lists by name.
+FEW = 20
+
+
 class PublishableAdmin(
     BoundedChangeListMixin,
     LinksNotListedMixin,
@@ -301,6 +334,7 @@ class PublishableAdmin(
     # A filtered list counts its own rows only, not the whole table's too.
     show_full_result_count = False
     change_list_template = "admin/publishable_change_list.html"
+    actions = ["publish", "unpublish"]
     # Links typed without a scheme are https, as Django 6 will assume.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -377,6 +411,76 @@ class PublishableAdmin(
         # "toezegging of motie wijzigen": Django puts the lower-case model name first.
         context["title"] = capfirst(context["title"])
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def has_publish_permission(self, request):
+        return self.model.may_publish(request.user)
+
+    @admin.action(
+        description=_("Geselecteerde %(verbose_name_plural)s publiceren"), permissions=["publish"]
+    )
+    def publish(self, request, queryset):
+        return self.change_publication(request, queryset, PublicationStatus.PUBLISHED)
+
+    @admin.action(
+        description=_("Geselecteerde %(verbose_name_plural)s depubliceren"),
+        permissions=["publish"],
+    )
+    def unpublish(self, request, queryset):
+        return self.change_publication(request, queryset, PublicationStatus.CONCEPT)
+
+    def change_publication(self, request, queryset, status):
+        """Publish or unpublish the selected records for one reason, asked first: each record
+        is saved on its own, so each has its own history entry with that reason. All or none:
+        a record changed meanwhile by someone else stops the whole batch."""
+        form = PublicationReasonForm(
+            request.POST if "reden" in request.POST else None, model=self.model
+        )
+        if not form.is_valid():
+            return self.publication_page(request, queryset, status, form)
+        changed = 0
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                for record in queryset.exclude(publication_status=status).order_by("pk"):
+                    record.publication_status = status
+                    record._change_reason = form.cleaned_data["reden"]
+                    record.save()
+                    changed += 1
+        except StaleRecord as stale:
+            messages.error(request, changed_since(stale.record, stale.version))
+            return None
+        unchanged = queryset.count() - changed
+        names = self.opts.verbose_name if changed == 1 else self.opts.verbose_name_plural
+        done = (
+            _("%(count)s %(names)s gepubliceerd.")
+            if status == PublicationStatus.PUBLISHED
+            else _("%(count)s %(names)s gedepubliceerd.")
+        ) % {"count": changed, "names": names}
+        if unchanged:
+            done = f"{done} {_('%(count)s stonden al zo.') % {'count': unchanged}}"
+        messages.success(request, done)
+        return None
+
+    def publication_page(self, request, queryset, status, form):
+        """The page that asks the reason for publishing or unpublishing the selection."""
+        publishing = status == PublicationStatus.PUBLISHED
+        names = self.opts.verbose_name_plural
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": (_("%(names)s publiceren") if publishing else _("%(names)s depubliceren"))
+            % {"names": capfirst(names)},
+            "records": queryset.order_by("pk")[:FEW],
+            "count": queryset.count(),
+            "few": FEW,
+            "form": form,
+            "action": "publish" if publishing else "unpublish",
+            "select_across": request.POST.get("select_across") == "1",
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "submit": _("Publiceren") if publishing else _("Depubliceren"),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publication_action.html", context)
 
     def delete_model(self, request, obj):
         obj._change_reason = _("Verwijderd in het beheer")

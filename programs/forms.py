@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import router, transaction
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -251,6 +252,23 @@ def edit_form(model, base=forms.ModelForm):
     if not declared:
         return base
     return type(f"{model.__name__}Form", (EditModelForm, base), declared)
+
+
+class PublicationReasonForm(forms.Form):
+    """The one reason for publishing or unpublishing a selection, for each record's history."""
+
+    reden = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Komt met uw naam in de geschiedenis van elk record."),
+    )
+
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = change_reason_limit(model)
+        self.fields["reden"].max_length = limit
+        self.fields["reden"].validators.append(MaxLengthValidator(limit))
+        self.fields["reden"].widget.attrs["maxlength"] = limit
 
 
 class ReminderListForm(forms.Form):

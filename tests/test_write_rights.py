@@ -151,6 +151,20 @@ def admin_bulk_delete(client, api, admin_client, status):
     return not Program.objects.filter(pk=program.pk).exists()
 
 
+def admin_bulk_publication(client, api, admin_client, status):
+    """Publish a concept, or unpublish a published record, with the bulk actions."""
+    program = factories.ProgramFactory(publication_status=status)
+    client.post(
+        admin_url(Program, "changelist"),
+        {
+            "action": "publish" if status == CONCEPT else "unpublish",
+            "_selected_action": [program.pk],
+            "reden": "Besluit",
+        },
+    )
+    return Program.objects.get(pk=program.pk).publication_status != status
+
+
 def admin_revert(client, api, admin_client, status):
     program = program_with_history(status)
     version = program.history.earliest()
@@ -262,6 +276,19 @@ def test_who_may_write_by_every_path(writer, superuser_client, role, status, pat
     assert took_effect is may_write(role, status)
 
 
+# Paths that only change the publication: for who may publish, whatever the record's state.
+PUBLICATION_PATHS = {"admin bulk publication": admin_bulk_publication}
+
+
+@pytest.mark.parametrize("path", list(PUBLICATION_PATHS))
+@pytest.mark.parametrize("status", [CONCEPT, PUBLISHED])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_publish_by_every_path(writer, superuser_client, role, status, path):
+    client, api = writer(role)
+    took_effect = PUBLICATION_PATHS[path](client, api, superuser_client, status)
+    assert took_effect is (role in ("Publicist", "superuser"))
+
+
 # Every write path that exists is one of the table's.
 
 # What each admin view is, by its URL name: a write path of the table, or a read.
@@ -282,7 +309,11 @@ ADMIN_VIEWS = {
 # and the login lockout), with their own write paths.
 SUPERUSER_ONLY = {"auth.User", "auth.Group", "limburg_maak.ApiToken", "axes"}
 SUPERUSER_VIEWS = {"password_change"}
-ACTIONS = {"delete_selected": "admin bulk action"}
+ACTIONS = {
+    "delete_selected": "admin bulk action",
+    "publish": "admin bulk publication",
+    "unpublish": "admin bulk publication",
+}
 API_METHODS = {"post": "API POST", "put": "API PUT", "patch": "API PATCH", "delete": "API DELETE"}
 
 
