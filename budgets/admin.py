@@ -114,13 +114,13 @@ class BudgetLineAdmin(
     form = BudgetLineForm
     pm_allowed = True
     resource_classes = [BudgetLineResource]
+    # Fits 1280 px: the document and its row as one column.
     list_display = [
-        "document",
-        "position",
         "label",
         "program",
         "contribution",
         "funder",
+        "annex_row",
         "publication_status",
     ]
     list_display_links = ["label"]
@@ -133,6 +133,10 @@ class BudgetLineAdmin(
     @admin.display(description=_("bijdrage"), ordering="amount")
     def contribution(self, obj):
         return obj.contribution_label
+
+    @admin.display(description=_("vindplaats"), ordering="document")
+    def annex_row(self, obj):
+        return _("%(document)s, rij %(row)s") % {"document": obj.document, "row": obj.position}
 
 
 @admin.register(Subsidy)

@@ -14,8 +14,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst, slugify, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
@@ -56,6 +58,9 @@ from .spreadsheets import (
 admin.site.site_header = _("Limburg maakindustrie: beheer")
 admin.site.site_title = _("Maakindustrie beheer")
 admin.site.index_title = _("Beleid, geld en toezeggingen")
+# The lists need the width: at 1280 px the model menu beside them pushed columns off-screen.
+# Every page links back to the overview, which lists the models.
+admin.site.enable_nav_sidebar = False
 
 
 class EditFormAdminMixin:
@@ -149,7 +154,8 @@ def who_may_publish(model):
     )
     if not names:
         return text
-    return f"{text} {_('Publiceren mogen: %(names)s.') % {'names': ', '.join(names)}}"
+    who = _("Publiceren mogen: %(names)s.") % {"names": ", ".join(names)}
+    return f"{text} {who}"
 
 
 class PublishedRowsLocked(BaseInlineFormSet):
@@ -456,7 +462,10 @@ class PublishableAdmin(
             else _("%(count)s %(names)s gedepubliceerd.")
         ) % {"count": changed, "names": names}
         if unchanged:
-            done = f"{done} {_('%(count)s stonden al zo.') % {'count': unchanged}}"
+            already = ngettext("%(count)s stond al zo.", "%(count)s stonden al zo.", unchanged) % {
+                "count": unchanged
+            }
+            done = f"{done} {already}"
         messages.success(request, done)
         return None
 
@@ -464,14 +473,15 @@ class PublishableAdmin(
         """The page that asks the reason for publishing or unpublishing the selection."""
         publishing = status == PublicationStatus.PUBLISHED
         names = self.opts.verbose_name_plural
+        count = queryset.count()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": (_("%(names)s publiceren") if publishing else _("%(names)s depubliceren"))
             % {"names": capfirst(names)},
             "records": queryset.order_by("pk")[:FEW],
-            "count": queryset.count(),
-            "few": FEW,
+            "count": count,
+            "more": max(count - FEW, 0),
             "form": form,
             "action": "publish" if publishing else "unpublish",
             "select_across": request.POST.get("select_across") == "1",
@@ -825,13 +835,12 @@ class CommitmentRelationInline(PublishableInline, admin.TabularInline):
 @admin.register(Commitment)
 class CommitmentAdmin(SpreadsheetAdminMixin, PublishableAdmin):
     resource_classes = [CommitmentResource]
+    # Fits 1280 px: the kind is in the name ("Motie 615"), the vote has its filter.
     list_display = [
         "__str__",
-        "kind",
         "made_on_column",
         "deadline_column",
         "status",
-        "vote_outcome",
         "made_by",
         "overdue",
         "publication_status",
@@ -849,9 +858,14 @@ class CommitmentAdmin(SpreadsheetAdminMixin, PublishableAdmin):
     def deadline_column(self, obj):
         return obj.deadline_label()
 
-    @admin.display(description=_("verstreken"), boolean=True, ordering="is_overdue")
+    @admin.display(description=_("signaal"), ordering="is_overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        # A warning, in words: a green tick would read as 'all right'.
+        if obj.is_overdue:
+            return format_html('<span class="overdue">⚠ {}</span>', _("termijn verstreken"))
+        if obj.is_due_soon:
+            return _("termijn nadert")
+        return ""
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_flags()

@@ -7,8 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from budgets.models import BudgetLine
+from budgets.models import BudgetLine, Subsidy
+from programs.models import Commitment
 from tests.admin_forms import admin_url
+from tests.factories import BudgetLineFactory, CommitmentFactory, ProgramFactory, SubsidyFactory
 
 pytestmark = pytest.mark.usefixtures("browser_requirements")
 
@@ -64,3 +66,25 @@ def test_the_preview_says_how_to_write_an_ambiguous_amount(publicist_page, memo_
     preview = page.locator("#id_amount_gelezen.money-preview--error")
     preview.wait_for()
     assert "Schrijf 2.500 voor duizendtallen, of 2,50" in preview.inner_text()
+
+
+@pytest.mark.parametrize("model", [BudgetLine, Commitment, Subsidy])
+def test_the_lists_fit_1280_pixels(publicist_page, memo_site, model):
+    long_name = (
+        "Programma voor de versterking van de Limburgse maakindustrie en haar toeleveranciers"
+    )
+    program = ProgramFactory(name=long_name)
+    BudgetLineFactory(program=program, label=long_name)
+    SubsidyFactory(instrument=program)
+    CommitmentFactory(title=long_name, deadline="2015")
+    page = publicist_page
+
+    page.goto(memo_site + admin_url(model, "changelist"))
+
+    widths = page.evaluate(
+        "() => [document.querySelector('#result_list').scrollWidth,"
+        " document.querySelector('.results').clientWidth, document.documentElement.scrollWidth]"
+    )
+    table, room, whole_page = widths
+    assert table <= room
+    assert whole_page <= 1280

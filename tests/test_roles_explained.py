@@ -1,14 +1,17 @@
 """Roles that explain themselves: a Redacteur reads who may publish, a Publicist publishes and
-unpublishes a selection for one reason, and a refused delete says why."""
+unpublishes a selection for one reason, and a refused delete says why. And lists that read
+right: overdue is a warning."""
+
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 
-from programs.models import Program, PublicationStatus
+from programs.models import Commitment, Program, PublicationStatus
 
 from .admin_forms import admin_url
-from .factories import BudgetLineFactory, ProgramFactory, ThemeFactory
+from .factories import BudgetLineFactory, CommitmentFactory, ProgramFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +29,7 @@ def as_role(client, django_user_model):
     return login
 
 
-def test_a_redacteur_reads_the_publication_state_and_who_may_publish_it(
-    as_role, django_user_model
-):
+def test_a_redacteur_reads_the_publication_state_and_who_may_publish_it(as_role, django_user_model):
     publicist = django_user_model.objects.create_user("anna", first_name="Anna", last_name="Smit")
     publicist.groups.add(Group.objects.get(name="Publicist"))
     program = ProgramFactory(publication_status=CONCEPT)
@@ -81,7 +82,7 @@ def test_publishing_a_selection_first_asks_one_reason(as_role):
 
     html = response.content.decode()
     assert "Programma&#x27;s publiceren" in html
-    assert "U kiest 3 programma&#x27;s:" in html
+    assert "U kiest 3 records:" in html
     assert 'name="reden"' in html
     assert set(Program.objects.values_list("publication_status", flat=True)) == {CONCEPT}
 
@@ -94,7 +95,7 @@ def test_publishing_a_selection_writes_one_history_entry_per_record_with_the_rea
     response = run_action(client, "publish", [*programs, already], reden="Besluit GS 3 maart")
 
     messages = [str(message) for message in response.context["messages"]]
-    assert messages == ["3 programma's gepubliceerd. 1 stonden al zo."]
+    assert messages == ["3 programma's gepubliceerd. 1 stond al zo."]
     for program in programs:
         program.refresh_from_db()
         assert program.publication_status == PUBLISHED
@@ -185,3 +186,22 @@ def test_a_refused_delete_says_which_records_refer_to_it(admin_client):
     assert "want deze records verwijzen ernaar" in html
     assert "Wijzig of verwijder die eerst" in html
 
+
+# Lists that read right
+
+
+def test_an_overdue_commitment_is_a_warning_in_the_list_not_a_tick(admin_client):
+    CommitmentFactory(deadline="2015", title="Te laat")
+    CommitmentFactory(deadline="2090", title="Op tijd")
+
+    html = admin_client.get(admin_url(Commitment, "changelist")).content.decode()
+
+    rows = {
+        title: row
+        for row in re.findall(r"<tr.*?</tr>", html, re.S)
+        for title in ("Te laat", "Op tijd")
+        if title in row
+    }
+    assert '<span class="overdue">⚠ termijn verstreken</span>' in rows["Te laat"]
+    assert "termijn verstreken" not in rows["Op tijd"]
+    assert "icon-yes.svg" not in html
