@@ -23,7 +23,9 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.formats import dutch_number
 from common.fuzzydates import fuzzy_dates_of
 
 from .forms import PublicationReasonForm, changed_since, edit_form
@@ -325,6 +327,21 @@ class LinksNotListedMixin:
         return without_links(deleted, prefixes), counts, perms_needed, protected
 
 
+class DutchHistoryValues(HistoricalRecordContextHelper):
+    """A history's changes as the admin shows values: a choice by its label (`gepubliceerd`),
+    a number the Dutch way (`8.900.000`), nothing as nothing (not `None`)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return ""
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(field, models.DecimalField):
+            return dutch_number(value)
+        return super().prepare_delta_change_value(change, value)
+
+
 #: How many selected records the publication page lists by name.
 FEW = 20
 
@@ -417,6 +434,9 @@ class PublishableAdmin(
         # "toezegging of motie wijzigen": Django puts the lower-case model name first.
         context["title"] = capfirst(context["title"])
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return DutchHistoryValues(self.model, historical_record)
 
     def has_publish_permission(self, request):
         return self.model.may_publish(request.user)

@@ -5,6 +5,7 @@ of Django or of the libraries it uses (history, lockout, import), and the admin'
 import html
 import json
 import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
 
+from budgets.models import BudgetLine
+from programs.models import PublicationStatus
+from tests.admin_forms import admin_url
 from tests.test_translations import data_values, found, fragment_patterns, read_po
 
 SITE_PACKAGES = Path(admin.__file__).parents[3]
@@ -178,3 +182,17 @@ def test_the_admin_scripts_have_dutch_for_every_string(admin_client):
 
     assert missing == []
     assert catalogue["Choose all %s"] == "Alle %s kiezen"
+
+
+def test_the_history_shows_changed_values_as_the_admin_does(admin_client, memo):
+    line = BudgetLine.objects.get(document__slug="sterke-maakindustrie-2015", position=1)
+    line.amount = Decimal("9100000.00")
+    line.publication_status = PublicationStatus.CONCEPT
+    line._change_reason = "Correctie"
+    line.save()
+
+    html = admin_client.get(admin_url(BudgetLine, "history", line.pk)).content.decode()
+
+    assert re.search(r"8\.900\.000\s*&nbsp;&rarr;&nbsp;&nbsp;9\.100\.000", html)
+    assert re.search(r"gepubliceerd\s*&nbsp;&rarr;&nbsp;&nbsp;concept", html)
+    assert "9100000.00" not in html
