@@ -46,6 +46,7 @@ from .spreadsheets import (
     PreviewStorage,
     SpreadsheetCSV,
     SpreadsheetImportForm,
+    UnreadableFile,
     template_response,
 )
 
@@ -419,6 +420,18 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # All or nothing: one invalid row at the confirmation rolls back every row.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read, in Dutch: the format's own reason (an encoding), or
+        else the format chosen that does not fit the file."""
+        if isinstance(e, UnreadableFile):
+            message = str(e)
+        else:
+            message = _(
+                "Dit bestand kan niet gelezen worden. Kies het formaat dat bij het bestand past "
+                "(CSV of XLSX) en kies het bestand opnieuw."
+            )
+        form.add_error("import_file", message)
 
     def process_import(self, request, **kwargs):
         try:

@@ -7,6 +7,7 @@ result before anything is kept, and is then written all or nothing: each record 
 `save()`, with the file and the user as the reason in its history.
 """
 
+import codecs
 import datetime
 import io
 import re
@@ -308,12 +309,45 @@ class NaturalKeyLoader(BaseInstanceLoader):
             return None
 
 
+class UnreadableFile(ValueError):
+    """A file the import cannot read as it is; the message tells the user how to save it."""
+
+
+# UTF-8 first: a UTF-8 file is almost never also valid Windows-1252 text with the same
+# meaning, while Windows-1252 reads nearly any bytes.
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+# Byte order marks of encodings a spreadsheet may write but the import does not read.
+OTHER_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decoded_csv(content):
+    """The text of a CSV file in UTF-8 (with or without byte order mark) or Windows-1252, as
+    Excel saves it ('CSV UTF-8' or plain 'CSV'); UnreadableFile for any other encoding."""
+    if not content.startswith(OTHER_BOMS):
+        for encoding in CSV_ENCODINGS:
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            # UTF-16 or UTF-32 without a byte order mark reads as Windows-1252 with a NUL
+            # beside every letter; no spreadsheet writes NUL in a text file.
+            if "\x00" not in text:
+                return text
+    raise UnreadableFile(
+        _(
+            "Dit CSV-bestand is niet opgeslagen in UTF-8 of Windows-1252. Sla het in Excel op "
+            "als 'CSV UTF-8 (door komma's gescheiden)' en kies het opnieuw."
+        )
+    )
+
+
 class SpreadsheetCSV(CSV):
-    """CSV as spreadsheets write it: `,` between the columns, or `;` as Dutch Excel does."""
+    """CSV as spreadsheets write it: `,` between the columns, or `;` as Dutch Excel does; in
+    UTF-8 or Windows-1252, whichever the file is (`decoded_csv`), whatever `encoding` says."""
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            in_stream = decoded_csv(in_stream)
         header = in_stream.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
