@@ -46,6 +46,7 @@ from .spreadsheets import (
     PreviewStorage,
     SpreadsheetCSV,
     SpreadsheetImportForm,
+    SpreadsheetXLSX,
     UnreadableFile,
     template_response,
 )
@@ -372,7 +373,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     change records; exporting, the right to view them.
     """
 
-    import_formats = [SpreadsheetCSV, XLSX]
+    # CSV in UTF-8 or Windows-1252, XLSX without formulas (see the two classes).
+    import_formats = [SpreadsheetCSV, SpreadsheetXLSX]
+    # Plain XLSX: the library writes number and date cells only for its own class.
     export_formats = [SpreadsheetCSV, XLSX]
     # The field-picking export form needs inline script, which the CSP forbids; an export
     # has all columns anyway, so that it imports back unchanged.
@@ -422,8 +425,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return kwargs
 
     def add_data_read_fail_error_to_form(self, form, e):
-        """A file that cannot be read, in Dutch: the format's own reason (an encoding), or
-        else the format chosen that does not fit the file."""
+        """A file that cannot be read, in Dutch: the format's own reason (an encoding, a
+        formula), or else the format chosen that does not fit the file."""
         if isinstance(e, UnreadableFile):
             message = str(e)
         else:

@@ -25,13 +25,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.tmp_storages import CacheStorage
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
@@ -351,6 +351,43 @@ class SpreadsheetCSV(CSV):
         header = in_stream.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+
+
+class SpreadsheetXLSX(XLSX):
+    """XLSX, its active sheet as the library reads it; a file with a formula is refused.
+
+    The library reads the value Excel saved with a formula. A file written by another program
+    often has no saved value, so the cell would silently read as empty; and a saved value may
+    be stale. Every formula is refused, with its cell, so the file holds the values imported.
+    """
+
+    def create_dataset(self, in_stream):
+        cells = formula_cells(in_stream)
+        if cells:
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            raise UnreadableFile(
+                ngettext(
+                    "Formule in cel %(cells)s: vul de waarde in.",
+                    "Formules in de cellen %(cells)s: vul de waarden in.",
+                    len(cells),
+                )
+                % {"cells": shown}
+            )
+        return super().create_dataset(in_stream)
+
+
+def formula_cells(content):
+    """The cells of the active sheet that hold a formula, as `C7`, in reading order."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return [
+            cell.coordinate
+            for row in workbook.active.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+    finally:
+        workbook.close()
 
 
 class PreviewStorage(CacheStorage):

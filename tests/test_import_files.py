@@ -1,17 +1,23 @@
 """Which files the admin's import reads: CSV in UTF-8 (with or without byte order mark) or
-Windows-1252, found out from the file itself; any other encoding is refused in Dutch on the
-import form, before anything is read or written."""
+Windows-1252, found out from the file itself; any other encoding, and an XLSX with a formula,
+is refused in Dutch on the import form, before anything is read or written."""
 
 import codecs
+import io
 
 import pytest
+from openpyxl import Workbook
 
+from budgets.models import BudgetLine
 from programs.models import Program
 
 from .test_spreadsheet_import import (
+    LINE_HEADER,
+    MEMO,
     import_all,
     preview,
     snapshot,
+    xlsx_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +91,54 @@ def test_a_csv_in_another_encoding_is_refused_in_dutch_and_writes_nothing(
     assert "UnicodeDecodeError" not in response.content.decode()
     assert snapshot(Program) == before
     assert Program.objects.get(slug="limburgmakers").name != "Café Limburg"
+
+
+def test_an_xlsx_with_a_formula_is_refused_naming_its_cell(admin_client, memo):
+    """A formula written by a program has no saved value: it would read as an empty amount."""
+    before = snapshot(BudgetLine)
+    rows = [LINE_HEADER] + [
+        [f"{MEMO}-{n}", f"Post {n}", "limburgmakers", "bedrag", "1.000"] for n in (18, 19, 20)
+    ]
+    rows[3][4] = "=1000*2"  # line 4, the fifth column: E4
+
+    response = preview(admin_client, BudgetLine, "bijlage.xlsx", xlsx_bytes(rows))
+
+    assert form_errors(response) == ["Formule in cel E4: vul de waarde in."]
+    assert snapshot(BudgetLine) == before
+
+
+def test_every_formula_of_the_sheet_is_named_at_once(admin_client, memo):
+    rows = [LINE_HEADER, [f"{MEMO}-18", "=A1", "limburgmakers", "bedrag", "=SUM(1,2)"]]
+
+    response = preview(admin_client, BudgetLine, "bijlage.xlsx", xlsx_bytes(rows))
+
+    assert form_errors(response) == ["Formules in de cellen B2, E2: vul de waarden in."]
+
+
+def test_a_formula_on_another_sheet_than_the_one_read_is_no_matter(admin_client, memo):
+    """The import reads the active sheet; the template's explanation sheet may hold anything."""
+    workbook = Workbook()
+    data = workbook.active
+    data.append(LINE_HEADER)
+    data.append([f"{MEMO}-18", "Nieuwe post", "limburgmakers", "PM", None])
+    workbook.create_sheet("Toelichting")["A1"] = "=1+1"
+    content = xlsx_content(workbook)
+
+    import_all(admin_client, BudgetLine, "bijlage.xlsx", content)
+
+    assert BudgetLine.objects.get_by_public_id(f"{MEMO}-18").label == "Nieuwe post"
+
+
+def test_text_that_looks_like_a_formula_is_no_formula(admin_client, memo):
+    """The export writes `'=1+1` for the text =1+1: a text cell, imported as that text."""
+    rows = [LINE_HEADER, [f"{MEMO}-18", "'=1+1", "limburgmakers", "PM", None]]
+
+    import_all(admin_client, BudgetLine, "bijlage.xlsx", xlsx_bytes(rows))
+
+    assert BudgetLine.objects.get_by_public_id(f"{MEMO}-18").label == "=1+1"
+
+
+def xlsx_content(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
