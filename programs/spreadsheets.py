@@ -11,6 +11,7 @@ import codecs
 import datetime
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -446,6 +447,19 @@ def import_reason(file_name, user, limit):
     return _("Import uit %(file)s door %(user)s") % {"file": f"{file_name[:room]}…", "user": who}
 
 
+@dataclass(frozen=True)
+class PreviewCell:
+    """One cell of the import preview: the field before the row (None for a new record) and
+    after it, both as the export writes them."""
+
+    old: str | None
+    new: str
+
+    @property
+    def changed(self):
+        return self.old is not None and self.old != self.new
+
+
 # The columns every record's spreadsheet has after those it shares with the API.
 RECORD_STATE = ("source_locator", "publication_status", "version")
 
@@ -489,7 +503,10 @@ class RecordResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
+        # The library's diff finds the unchanged rows (skip_unchanged); the preview shows
+        # each row's `changes` (see after_import_row), not the library's HTML diff.
         skip_diff = False
+        skip_html_diff = True
         instance_loader_class = NaturalKeyLoader
         import_id_fields = ("slug",)
 
@@ -538,6 +555,25 @@ class RecordResource(resources.ModelResource):
         errors.update(self.stale_errors(instance, row))
         if errors:
             raise ValidationError(errors)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # The record as it was, for the preview (after_import_row).
+        self.row_instance = instance
+        self.row_before = None if new else self.shown_cells(instance)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """The preview's cells of a row read without errors: each column as the export writes
+        it, before and after the row (`PreviewCell`), in the order of `get_diff_headers`."""
+        super().after_import_row(row, row_result, **kwargs)
+        after = self.shown_cells(self.row_instance)
+        before = self.row_before or [None] * len(after)
+        row_result.changes = [PreviewCell(old, new) for old, new in zip(before, after, strict=True)]
+
+    def shown_cells(self, instance):
+        """The record's cells as the export writes them (`1.234,56`, `medio 2016`, `ja`)."""
+        values = [self.export_field(field, instance) for field in self.get_import_fields()]
+        return ["" if value is None else str(value) for value in values]
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if is_blank(row.get(field.column_name)) and self.keeps_when_blank(field):
