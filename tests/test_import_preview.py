@@ -15,6 +15,8 @@ from .test_spreadsheet_import import LINE_HEADER, MEMO, confirm, csv_bytes, prev
 pytestmark = pytest.mark.django_db
 
 HEADER = [*LINE_HEADER, "toelichting"]
+# Between the old and the new value; the no-break space keeps the arrow with the old one.
+ARROW = "\u00a0→ "
 
 
 class PreviewTable(HTMLParser):
@@ -75,7 +77,7 @@ def test_an_updated_row_shows_old_and_new_amount_as_the_export_writes_them(admin
 
     [row] = preview_table(response)
     assert row[""][0] == "Bijgewerkt"
-    assert row["bedrag (euro)"] == ("8.900.000,00 → 4.000.000,00", "changed")
+    assert row["bedrag (euro)"] == (f"8.900.000,00{ARROW}4.000.000,00", "changed")
     # Unchanged fields plainly, as the export writes them.
     assert row["omschrijving"] == (line.label, "")
     assert row["programma"] == ("limburgmakers", "")
@@ -97,7 +99,7 @@ def test_the_preview_has_no_diff_markup_and_no_none(admin_client, memo):
     assert "<del" not in table and "<ins" not in table and "<span" not in table
     assert "style=" not in table
     assert "None" not in table
-    assert "8.900.000,00 → 4.000.000,00" in table
+    assert "8.900.000,00&nbsp;→ 4.000.000,00" in table
 
 
 def test_emptying_or_filling_a_field_shows_the_empty_side_as_empty(admin_client, memo):
@@ -121,7 +123,7 @@ def test_emptying_or_filling_a_field_shows_the_empty_side_as_empty(admin_client,
 
     filled, emptied = preview_table(response)
     assert filled["toelichting"] == ("→ Zie bijlage", "changed")
-    assert emptied["toelichting"] == (f"{second.note} →", "changed")
+    assert emptied["toelichting"] == (f"{second.note}{ARROW.strip(' ')}", "changed")
 
 
 def test_a_new_row_shows_its_values_and_an_unchanged_row_is_marked_unchanged(admin_client, memo):
@@ -152,7 +154,7 @@ def test_the_preview_escapes_what_the_file_holds(admin_client, memo):
 
     response = preview(admin_client, BudgetLine, "bijlage.csv", csv_bytes(rows))
 
-    assert f"{line.label} → &lt;b&gt;Vet&lt;/b&gt; &amp; co" in preview_html(response)
+    assert f"{line.label}&nbsp;→ &lt;b&gt;Vet&lt;/b&gt; &amp; co" in preview_html(response)
     assert "<b>Vet" not in response.content.decode()
 
 
@@ -165,7 +167,7 @@ def test_a_changed_many_to_many_column_shows_the_old_and_new_slugs(admin_client,
     response = preview(admin_client, Program, "programmas.csv", csv_bytes(rows))
 
     [row] = preview_table(response)
-    assert row["thema's"] == (f"{old} → reshoring", "changed")
+    assert row["thema's"] == (f"{old}{ARROW}reshoring", "changed")
 
 
 def test_the_confirmed_import_writes_what_the_preview_showed(admin_client, memo):
