@@ -54,6 +54,8 @@ from .spreadsheets import (
     PreviewStorage,
     SpreadsheetCSV,
     SpreadsheetImportForm,
+    SpreadsheetXLSX,
+    UnreadableFile,
     template_response,
 )
 
@@ -570,7 +572,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     change records; exporting, the right to view them.
     """
 
-    import_formats = [SpreadsheetCSV, XLSX]
+    # CSV in UTF-8 or Windows-1252, XLSX without formulas (see the two classes).
+    import_formats = [SpreadsheetCSV, SpreadsheetXLSX]
+    # Plain XLSX: the library writes number and date cells only for its own class.
     export_formats = [SpreadsheetCSV, XLSX]
     # The field-picking export form needs inline script, which the CSP forbids; an export
     # has all columns anyway, so that it imports back unchanged.
@@ -618,6 +622,18 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # All or nothing: one invalid row at the confirmation rolls back every row.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read, in Dutch: the format's own reason (an encoding, a
+        formula), or else the format chosen that does not fit the file."""
+        if isinstance(e, UnreadableFile):
+            message = str(e)
+        else:
+            message = _(
+                "Dit bestand kan niet gelezen worden. Kies het formaat dat bij het bestand past "
+                "(CSV of XLSX) en kies het bestand opnieuw."
+            )
+        form.add_error("import_file", message)
 
     def process_import(self, request, **kwargs):
         try:

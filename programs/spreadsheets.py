@@ -7,9 +7,11 @@ result before anything is kept, and is then written all or nothing: each record 
 `save()`, with the file and the user as the reason in its history.
 """
 
+import codecs
 import datetime
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,13 +26,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.tmp_storages import CacheStorage
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
@@ -312,15 +314,85 @@ class NaturalKeyLoader(BaseInstanceLoader):
             return None
 
 
+class UnreadableFile(ValueError):
+    """A file the import cannot read as it is; the message tells the user how to save it."""
+
+
+# UTF-8 first: a UTF-8 file is almost never also valid Windows-1252 text with the same
+# meaning, while Windows-1252 reads nearly any bytes.
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+# Byte order marks of encodings a spreadsheet may write but the import does not read.
+OTHER_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decoded_csv(content):
+    """The text of a CSV file in UTF-8 (with or without byte order mark) or Windows-1252, as
+    Excel saves it ('CSV UTF-8' or plain 'CSV'); UnreadableFile for any other encoding."""
+    if not content.startswith(OTHER_BOMS):
+        for encoding in CSV_ENCODINGS:
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            # UTF-16 or UTF-32 without a byte order mark reads as Windows-1252 with a NUL
+            # beside every letter; no spreadsheet writes NUL in a text file.
+            if "\x00" not in text:
+                return text
+    raise UnreadableFile(
+        _(
+            "Dit CSV-bestand is niet opgeslagen in UTF-8 of Windows-1252. Sla het in Excel op "
+            "als 'CSV UTF-8 (door komma's gescheiden)' en kies het opnieuw."
+        )
+    )
+
+
 class SpreadsheetCSV(CSV):
-    """CSV as spreadsheets write it: `,` between the columns, or `;` as Dutch Excel does."""
+    """CSV as spreadsheets write it: `,` between the columns, or `;` as Dutch Excel does; in
+    UTF-8 or Windows-1252, whichever the file is (`decoded_csv`), whatever `encoding` says."""
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            in_stream = decoded_csv(in_stream)
         header = in_stream.split("\n", 1)[0]
         delimiter = ";" if header.count(";") > header.count(",") else ","
         return super().create_dataset(in_stream, delimiter=delimiter, **kwargs)
+
+
+class SpreadsheetXLSX(XLSX):
+    """XLSX, its active sheet as the library reads it; a file with a formula is refused.
+
+    The library reads the value Excel saved with a formula. A file written by another program
+    often has no saved value, so the cell would silently read as empty; and a saved value may
+    be stale. Every formula is refused, with its cell, so the file holds the values imported.
+    """
+
+    def create_dataset(self, in_stream):
+        cells = formula_cells(in_stream)
+        if cells:
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            raise UnreadableFile(
+                ngettext(
+                    "Formule in cel %(cells)s: vul de waarde in.",
+                    "Formules in de cellen %(cells)s: vul de waarden in.",
+                    len(cells),
+                )
+                % {"cells": shown}
+            )
+        return super().create_dataset(in_stream)
+
+
+def formula_cells(content):
+    """The cells of the active sheet that hold a formula, as `C7`, in reading order."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return [
+            cell.coordinate
+            for row in workbook.active.iter_rows()
+            for cell in row
+            if cell.data_type == "f"
+        ]
+    finally:
+        workbook.close()
 
 
 class PreviewStorage(CacheStorage):
@@ -379,6 +451,19 @@ def import_reason(file_name, user, limit):
     return _("Import uit %(file)s door %(user)s") % {"file": f"{file_name[:room]}…", "user": who}
 
 
+@dataclass(frozen=True)
+class PreviewCell:
+    """One cell of the import preview: the field before the row (None for a new record) and
+    after it, both as the export writes them."""
+
+    old: str | None
+    new: str
+
+    @property
+    def changed(self):
+        return self.old is not None and self.old != self.new
+
+
 # The columns every record's spreadsheet has after those it shares with the API.
 RECORD_STATE = ("source_locator", "publication_status", "version")
 
@@ -422,7 +507,10 @@ class RecordResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
+        # The library's diff finds the unchanged rows (skip_unchanged); the preview shows
+        # each row's `changes` (see after_import_row), not the library's HTML diff.
         skip_diff = False
+        skip_html_diff = True
         instance_loader_class = NaturalKeyLoader
         import_id_fields = ("slug",)
 
@@ -471,6 +559,25 @@ class RecordResource(resources.ModelResource):
         errors.update(self.stale_errors(instance, row))
         if errors:
             raise ValidationError(errors)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # The record as it was, for the preview (after_import_row).
+        self.row_instance = instance
+        self.row_before = None if new else self.shown_cells(instance)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """The preview's cells of a row read without errors: each column as the export writes
+        it, before and after the row (`PreviewCell`), in the order of `get_diff_headers`."""
+        super().after_import_row(row, row_result, **kwargs)
+        after = self.shown_cells(self.row_instance)
+        before = self.row_before or [None] * len(after)
+        row_result.changes = [PreviewCell(old, new) for old, new in zip(before, after, strict=True)]
+
+    def shown_cells(self, instance):
+        """The record's cells as the export writes them (`1.234,56`, `medio 2016`, `ja`)."""
+        values = [self.export_field(field, instance) for field in self.get_import_fields()]
+        return ["" if value is None else str(value) for value in values]
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if is_blank(row.get(field.column_name)) and self.keeps_when_blank(field):
