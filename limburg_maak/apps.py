@@ -1,4 +1,6 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LimburgMaakConfig(AppConfig):
@@ -9,3 +11,9 @@ class LimburgMaakConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (connects the audit log to Django's signals)
+
+
+class LockoutConfig(AxesAppConfig):
+    """django-axes, named in Dutch where the admin lists it (its own name is 'Axes')."""
+
+    verbose_name = _("Inlogblokkades")

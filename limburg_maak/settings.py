@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
-    "axes",
+    "limburg_maak.apps.LockoutConfig",
     "csp",
     "limburg_maak",
     "common",
