@@ -52,6 +52,8 @@ def test_a_civil_servant_previews_an_amount_as_old_to_new_and_confirms_it(
     page.set_input_files("#id_import_file", str(upload))
     page.locator("form[enctype] input[type=submit]").click()
 
+    # all_text_contents() does not wait: the preview must have loaded first.
+    page.locator("table.import-preview").wait_for()
     headers = [text.strip() for text in page.locator("table.import-preview th").all_text_contents()]
     row = page.locator("table.import-preview tbody tr").first.locator("td")
     amount = row.nth(headers.index("bedrag (euro)"))
