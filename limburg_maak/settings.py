@@ -4,6 +4,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from corsheaders import defaults as corsheaders_defaults
@@ -277,6 +278,18 @@ OIDC_REQUIRE_MFA_CLAIM = env_flag("OIDC_REQUIRE_MFA_CLAIM")
 # Signing out here signs out at the identity provider too (its end_session_endpoint). Off by
 # default: with Entra ID that ends the user's Microsoft session in every application.
 OIDC_LOGOUT_AT_PROVIDER = env_flag("OIDC_LOGOUT_AT_PROVIDER")
+
+
+def origin(url):
+    """The scheme, host and port of `url`: what a Content-Security-Policy names."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The sign-in form posts to the site, which redirects to the identity provider (and so does
+# signing out, with OIDC_LOGOUT_AT_PROVIDER): browsers hold such redirects to `form-action`.
+if OIDC_ISSUER:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin(OIDC_ISSUER))
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "APPS": [

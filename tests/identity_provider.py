@@ -6,6 +6,7 @@ Without Node or `node_modules/oidc-provider` the tests that need it skip, unless
 REQUIRE_BROWSER=1 (as in CI): then they fail.
 """
 
+import copy
 import json
 import os
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+
+from limburg_maak.settings import origin
 
 SCRIPT = Path(__file__).parent / "oidc" / "provider.mjs"
 PACKAGE = Path(settings.BASE_DIR) / "node_modules" / "oidc-provider"
@@ -120,6 +123,10 @@ def province_sign_in(identity_provider, transactional_db, settings):
     settings.LANGUAGE_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SESSION_COOKIE_SECURE = False
+    # As the settings allow the issuer's origin for OIDC_ISSUER: the sign-in redirects there.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(origin(identity_provider.issuer))
+    settings.CONTENT_SECURITY_POLICY = policy
     settings.OIDC_GROUP_MAP = {value: role for role, value in GROUP_IDS.items()}
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
