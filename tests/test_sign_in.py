@@ -16,6 +16,9 @@ import pytest
 import requests
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+
+from limburg_maak.settings import oidc_group_map
 
 from .identity_provider import GROUP_IDS
 
@@ -193,6 +196,15 @@ def test_signing_out_can_sign_out_at_the_provider_too(live_server, province_sign
     page = session.get(f"{live_server.url}/admin/")
     response = submit(session, page, "/accounts/oidc/")
     assert "/interaction/" in response.url
+
+
+def test_the_group_map_is_read_from_the_environment():
+    assert oidc_group_map(" 8d2e=Redacteur, Tracker.Lezer=Lezer ,") == {
+        "8d2e": "Redacteur",
+        "Tracker.Lezer": "Lezer",
+    }
+    with pytest.raises(ImproperlyConfigured, match="Beheerder"):
+        oidc_group_map("8d2e=Beheerder")
 
 
 def test_without_a_provider_there_is_no_button_for_it(client, db):

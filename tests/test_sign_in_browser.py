@@ -36,8 +36,9 @@ def page(browser, settings):
     tab.csp_violations = []
     tab.on(
         "console",
-        lambda message: "Content Security Policy" in message.text
-        and tab.csp_violations.append(message.text),
+        lambda message: (
+            "Content Security Policy" in message.text and tab.csp_violations.append(message.text)
+        ),
     )
     yield tab
     context.close()
@@ -78,7 +79,9 @@ def test_signing_in_with_the_province_account_into_the_admin(
     assert page.csp_violations == []
 
 
-def test_setting_up_totp_and_signing_in_with_it(page, live_server, transactional_db, django_user_model):
+def test_setting_up_totp_and_signing_in_with_it(
+    page, live_server, transactional_db, django_user_model
+):
     django_user_model.objects.create_superuser("nood", password="nood-wachtwoord-42")
 
     def sign_in_with_password():
