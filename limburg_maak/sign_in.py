@@ -48,12 +48,15 @@ SIGN_IN_PAGES = "/accounts/"
 def axes_username(request, credentials=None):
     """The user name that django-axes counts failures by.
 
-    allauth's login form posts it as `login` and authenticates with it as `username`.
+    allauth's login form posts it as `login` and authenticates with it as `username`; a
+    sign-in completed by its second factor posts only the code, when the user is known.
     """
     if credentials and credentials.get("username"):
         return credentials["username"]
     data = getattr(request, "POST", {}) if request is not None else {}
-    return data.get("login") or data.get("username")
+    user = getattr(request, "user", None)
+    signed_in = user.get_username() if user is not None and user.is_authenticated else None
+    return data.get("login") or data.get("username") or signed_in
 
 
 class AccountAdapter(DefaultAccountAdapter):

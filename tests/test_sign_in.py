@@ -344,3 +344,20 @@ def test_the_local_administrator_of_make_run_is_asked_for_a_second_factor(
     assert page.status_code == 200
     assert "data:image/svg+xml;base64," in page.content.decode()
     assert "img-src 'self' data:" in page["Content-Security-Policy"]
+
+
+def test_a_complete_sign_in_clears_the_failures_before_it(client, break_glass, settings):
+    password_sign_in(client)
+    secret, _codes = set_up_totp(client)
+    client.post("/accounts/logout/")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert password_sign_in(client, "fout").status_code == 200
+
+    password_sign_in(client)
+    client.post("/accounts/2fa/authenticate/", {"code": totp(secret)})
+    assert client.get("/admin/").status_code == 200
+    client.post("/accounts/logout/")
+
+    # The count started again: as many failures again lock no one out yet.
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert password_sign_in(client, "fout").status_code == 200
