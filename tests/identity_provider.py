@@ -7,6 +7,7 @@ REQUIRE_BROWSER=1 (as in CI): then they fail.
 """
 
 import copy
+import importlib
 import json
 import os
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from limburg_maak.settings import origin
 
@@ -114,12 +117,20 @@ def identity_provider(live_server, tmp_path_factory):
     provider.stop()
 
 
+def restore_roles():
+    """The role groups with their permissions, as their migration makes them: a test that
+    flushed the database (a transactional one) left none."""
+    if Group.objects.filter(name="Redacteur", permissions__isnull=False).exists():
+        return
+    migration = importlib.import_module("limburg_maak.migrations.0001_roles")
+    state = MigrationLoader(connection).project_state(("limburg_maak", "0001_roles"))
+    migration.create_roles(state.apps, None)
+
+
 @pytest.fixture
 def province_sign_in(identity_provider, transactional_db, settings):
     """The live server signing in with the provider, its groups mapped to the three roles."""
-    # The role groups come from a migration, which a flushed database no longer has.
-    for role in GROUP_IDS:
-        Group.objects.get_or_create(name=role)
+    restore_roles()
     settings.LANGUAGE_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.SESSION_COOKIE_SECURE = False
