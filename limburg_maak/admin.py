@@ -1,3 +1,6 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -25,6 +28,39 @@ for model in (AccessAttempt, AccessLog, AccessFailureLog):
         admin.site.unregister(model)
         admin.site.register(
             model, type(model_admin.__name__, (BoundedChangeListMixin, model_admin), {})
+        )
+
+
+# allauth's records. The identity provider is configured in the settings (no SocialApp), tokens
+# are not stored and e-mail addresses not verified: those are not shown. A user's link to the
+# identity provider and their second factors are shown to superusers, who may remove them (a
+# lost phone: the user sets up TOTP again at the next sign-in), but neither make nor edit them.
+for model in (SocialApp, SocialToken, EmailAddress):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class ReadAndRemoveOnlyMixin:
+    """Records the sign-in makes: to be read and removed in the admin, never made or edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for model in (SocialAccount, Authenticator):
+    if admin.site.is_registered(model):
+        model_admin = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(
+            model,
+            type(
+                model_admin.__name__,
+                (BoundedChangeListMixin, ReadAndRemoveOnlyMixin, model_admin),
+                {},
+            ),
         )
 
 

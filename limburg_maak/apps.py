@@ -4,13 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LimburgMaakConfig(AppConfig):
-    """The project itself: audit logging and operational commands that span both apps."""
+    """The project itself: audit logging, sign-in and operational commands that span both apps."""
 
     name = "limburg_maak"
     verbose_name = "Limburg maakindustrie"
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the audit log to Django's signals)
+        # Connect the audit log to Django's signals, and the roles to the sign-in's.
+        from . import audit, sign_in  # noqa: F401
 
 
 class LockoutConfig(AxesAppConfig):

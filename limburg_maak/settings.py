@@ -4,6 +4,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from corsheaders import defaults as corsheaders_defaults
@@ -49,6 +50,13 @@ INSTALLED_APPS = [
     "import_export",
     "limburg_maak.apps.LockoutConfig",
     "csp",
+    # Sign-in (limburg_maak.sign_in): the province's identity provider over OpenID Connect,
+    # and for local break-glass accounts a password with a second factor (TOTP).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "limburg_maak",
     "common",
     "programs",
@@ -74,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A session signed in by a local password alone counts as no sign-in until its second factor.
+    "limburg_maak.sign_in.SecondFactorMiddleware",
     # `?openbaar`: staff see a page as the public does.
     "limburg_maak.middleware.PublicViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -92,6 +103,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "limburg_maak.urls"
@@ -205,6 +217,94 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "limburg_maak.addresses.client_ip"
+# allauth's login form names its field `login`; the credentials it authenticates say `username`.
+AXES_USERNAME_CALLABLE = "limburg_maak.sign_in.axes_username"
+
+# Sign-in (django-allauth, limburg_maak.sign_in). Staff sign in with the province's identity
+# provider (Microsoft Entra ID) over OpenID Connect; its groups (or app roles) claim gives
+# the roles. Local accounts are for break-glass use only: a password and a second factor
+# (TOTP, with recovery codes). No one signs up: accounts come from the identity provider, or
+# a superuser makes them in the admin.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/" + ADMIN_URL
+ACCOUNT_ADAPTER = "limburg_maak.sign_in.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "limburg_maak.sign_in.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+# Signup is closed (AccountAdapter); these fields say that accounts have a user name and a
+# password, so that allauth signs in with them.
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SESSION_REMEMBER = False
+# django-axes is the one lockout for failed passwords (by user name and the address that
+# TRUSTED_PROXIES gives); allauth's own count of failures would answer before it.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Maakindustrie Limburg")
+# Local accounts have no verified e-mail address (nothing is sent); a superuser makes them.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+
+def oidc_group_map(text):
+    """{claim value: role group} from `OIDC_GROUP_MAP` ("<id-or-name>=Redacteur,...")."""
+    roles = {"Lezer", "Redacteur", "Publicist"}
+    found = {}
+    for entry in text.split(","):
+        if not entry.strip():
+            continue
+        value, _sep, role = entry.rpartition("=")
+        if not value.strip() or role.strip() not in roles:
+            expected = "|".join(sorted(roles))
+            raise ImproperlyConfigured(
+                f"OIDC_GROUP_MAP: {entry.strip()!r} is not <claim value>=<{expected}>"
+            )
+        found[value.strip()] = role.strip()
+    return found
+
+
+# The identity provider (OpenID Connect): without OIDC_ISSUER there is no such sign-in.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+OIDC_PROVIDER_ID = "entra"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups").strip()
+OIDC_GROUP_MAP = oidc_group_map(os.environ.get("OIDC_GROUP_MAP", ""))
+# Entra ID enforces its own multi-factor authentication (Conditional Access); with this on, a
+# sign-in whose ID token does not say so (`amr` holds `mfa`) is refused as well.
+OIDC_REQUIRE_MFA_CLAIM = env_flag("OIDC_REQUIRE_MFA_CLAIM")
+# Signing out here signs out at the identity provider too (its end_session_endpoint). Off by
+# default: with Entra ID that ends the user's Microsoft session in every application.
+OIDC_LOGOUT_AT_PROVIDER = env_flag("OIDC_LOGOUT_AT_PROVIDER")
+
+
+def origin(url):
+    """The scheme, host and port of `url`: what a Content-Security-Policy names."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The sign-in form posts to the site, which redirects to the identity provider (and so does
+# signing out, with OIDC_LOGOUT_AT_PROVIDER): browsers hold such redirects to `form-action`.
+if OIDC_ISSUER:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin(OIDC_ISSUER))
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": os.environ.get("OIDC_NAME", "Provincie Limburg"),
+                "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER, "oauth_pkce_enabled": True},
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]

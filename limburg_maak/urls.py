@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from rest_framework.routers import DefaultRouter
 
 from budgets import views as budget_views
+from limburg_maak import sign_in
 from limburg_maak.admin import money_preview
 from programs import views as program_views
 
@@ -39,7 +40,10 @@ urlpatterns = [
     path("", include("website.urls")),
     path("api/v1", include((api_v1, "api"))),
     path(f"{settings.ADMIN_URL}bedrag-lezen", money_preview, name="money-preview"),
+    # The admin's login is allauth's sign-in (the identity provider, or a password and TOTP).
+    path(f"{settings.ADMIN_URL}login/", sign_in.admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

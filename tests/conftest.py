@@ -6,10 +6,29 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from limburg_maak import sign_in
+
 from .browsers import browser, browser_requirements, memo_site  # noqa: F401 (fixtures)
+from .identity_provider import identity_provider, province_sign_in  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` (and pytest-django's `admin_client`) stands for a complete
+    sign-in, second factor included: the sign-in itself is tested in test_sign_in.py."""
+    force_login = Client.force_login
+
+    def complete_sign_in(self, user, backend=None):
+        force_login(self, user, backend)
+        session = self.session
+        sign_in.count_as_second_factor(session, user)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", complete_sign_in)
 
 
 @pytest.fixture(autouse=True)

@@ -39,12 +39,16 @@ from . import factories
 from .admin_forms import admin_url, browser_form, label
 
 REGISTERED = [model for model in apps.get_models() if admin.site.is_registered(model)]
-# Our own models and the users and groups; django-axes's read-only lockout log is checked below.
+# Made by the sign-in (allauth): links to the identity provider and second factors.
+SIGN_IN_APPS = {"socialaccount", "mfa"}
+# Our own models and the users and groups; django-axes's read-only lockout log and the
+# sign-in's records are checked below.
 REGISTERED_MODELS = sorted(
-    (model for model in REGISTERED if model._meta.app_label != "axes"),
+    (model for model in REGISTERED if model._meta.app_label not in {"axes", *SIGN_IN_APPS}),
     key=lambda model: model._meta.label,
 )
 LOCKOUT_MODELS = [model for model in REGISTERED if model._meta.app_label == "axes"]
+SIGN_IN_MODELS = [model for model in REGISTERED if model._meta.app_label in SIGN_IN_APPS]
 HISTORY_MODELS = [model for model in REGISTERED_MODELS if hasattr(model, "history")]
 
 # How to make a record of a registered model when the memo has none.
@@ -103,6 +107,13 @@ def test_changelist_search_answers(memo, admin_client, model):
 @pytest.mark.parametrize("model", LOCKOUT_MODELS, ids=label)
 def test_lockout_log_is_readable_not_writable(admin_client, model):
     assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", SIGN_IN_MODELS, ids=label)
+def test_sign_in_records_are_readable_not_writable(admin_client, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "changelist"), {"q": "x"}).status_code == 200
     assert admin_client.get(admin_url(model, "add")).status_code == 403
 
 

@@ -212,8 +212,8 @@ def test_a_login_is_one_login_line_and_no_user_update(client, django_user_model,
     before = len(audit())
 
     response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "redacteur", "password": "juist-wachtwoord-42"},
+        "/accounts/login/?next=/admin/",
+        {"login": "redacteur", "password": "juist-wachtwoord-42"},
         REMOTE_ADDR=ADDRESS,
     )
 

@@ -24,8 +24,8 @@ PROXY = "10.1.2.3"
 
 def login(client, password, forwarded, remote):
     return client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "redacteur", "password": password},
+        "/accounts/login/?next=/admin/",
+        {"login": "redacteur", "password": password},
         HTTP_X_FORWARDED_FOR=forwarded,
         REMOTE_ADDR=remote,
     )

@@ -91,8 +91,8 @@ def test_editor_sessions_expire_after_idle_time(admin_client):
 
 def login(client, password, address):
     return client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "redacteur", "password": password},
+        "/accounts/login/?next=/admin/",
+        {"login": "redacteur", "password": password},
         HTTP_X_FORWARDED_FOR=address,
     )
 

@@ -305,9 +305,17 @@ ADMIN_VIEWS = {
     "export": "read",
     "import_template": "read",
 }
-# Admin views of records that are not publishable: for superusers only (accounts, groups, keys
-# and the login lockout), with their own write paths.
-SUPERUSER_ONLY = {"auth.User", "auth.Group", "limburg_maak.ApiToken", "axes"}
+# Admin views of records that are not publishable: for superusers only (accounts, groups, keys,
+# the login lockout, links to the identity provider and second factors), with their own write
+# paths.
+SUPERUSER_ONLY = {
+    "auth.User",
+    "auth.Group",
+    "limburg_maak.ApiToken",
+    "axes",
+    "socialaccount",
+    "mfa",
+}
 SUPERUSER_VIEWS = {"password_change"}
 ACTIONS = {
     "delete_selected": "admin bulk action",

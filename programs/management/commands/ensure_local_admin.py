@@ -16,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 "Created the local administrator for /admin/ "
-                f"(shown only now): user 'admin', password '{password}'"
+                f"(shown only now): user 'admin', password '{password}'. "
+                "The first sign-in asks to set up an authenticator app (TOTP)."
             )
         )
