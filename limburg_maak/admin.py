@@ -50,7 +50,23 @@ class ReadAndRemoveOnlyMixin:
         return False
 
 
-for model in (SocialAccount, Authenticator):
+class DutchAuthenticatorColumnsMixin:
+    """allauth's authenticator list, with Dutch column names: its dates have no verbose name."""
+
+    list_display = ["user", "type", "created", "last_used"]
+    # Its date filters would be titled by the field names ("Op created at").
+    list_filter = ["type"]
+
+    @admin.display(description=_("Aangemaakt op"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("Laatst gebruikt op"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at or self.get_empty_value_display()
+
+
+for model, extra in ((SocialAccount, ()), (Authenticator, (DutchAuthenticatorColumnsMixin,))):
     if admin.site.is_registered(model):
         model_admin = type(admin.site.get_model_admin(model))
         admin.site.unregister(model)
@@ -58,7 +74,7 @@ for model in (SocialAccount, Authenticator):
             model,
             type(
                 model_admin.__name__,
-                (BoundedChangeListMixin, ReadAndRemoveOnlyMixin, model_admin),
+                (BoundedChangeListMixin, ReadAndRemoveOnlyMixin, *extra, model_admin),
                 {},
             ),
         )

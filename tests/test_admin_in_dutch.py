@@ -32,6 +32,7 @@ LIBRARY_CATALOGUES = [
     "import_export/locale/de/LC_MESSAGES/django.po",
     "simple_history/locale/de/LC_MESSAGES/django.po",
     "axes/locale/de/LC_MESSAGES/django.po",
+    "allauth/locale/en/LC_MESSAGES/django.po",
 ]
 # Not in the libraries' catalogues, but shown by their templates.
 UNCATALOGUED = [
