@@ -14,6 +14,18 @@ from limburg_maak import sign_in
 
 from .browsers import browser, browser_requirements, memo_site  # noqa: F401 (fixtures)
 from .identity_provider import identity_provider, province_sign_in  # noqa: F401 (fixtures)
+from .identity_provider import restore_roles as restore_role_groups
+
+
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """The role groups in a test that commits: the migration makes them, but a test before it
+    that committed (a browser test, a concurrency test) flushed the database, groups and all."""
+    marker = request.node.get_closest_marker("django_db")
+    commits = marker is not None and marker.kwargs.get("transaction", False)
+    if commits or "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        restore_role_groups()
 
 
 @pytest.fixture(autouse=True)
