@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,13 @@ from programs.admin import (
 from programs.forms import MoneyFormField, MoneyInput
 from programs.models import Document, Program
 
-from .models import BudgetLine, ContributionKind, Subsidy, document_overview
+from .models import (
+    BudgetLine,
+    ContributionKind,
+    Subsidy,
+    document_overview,
+    typed_contribution,
+)
 from .resources import BudgetLineResource, SubsidyResource
 from .tables import annex_table
 
@@ -31,21 +38,11 @@ def money_column(field, description):
     return column
 
 
-class MoneyFieldsMixin:
-    """Amounts as text read by `parse_money` (`8,9 mln`, `100000,50`), not number inputs."""
-
-    #: Whether `PM` may be typed into an amount (a budget line's kind of contribution).
-    pm_allowed = False
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.DecimalField):
-            kwargs = {
-                "form_class": MoneyFormField,
-                "widget": MoneyInput,
-                "pm_allowed": self.pm_allowed,
-                **kwargs,
-            }
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+def money_fields(*, pm_allowed=False):
+    """`formfield_overrides` for amounts as text read by `parse_money` (`8,9 mln`, `100000,50`),
+    not number inputs; `pm_allowed` where `PM` may be typed (a budget line)."""
+    options = {"form_class": MoneyFormField, "widget": MoneyInput, "pm_allowed": pm_allowed}
+    return {models.DecimalField: options}
 
 
 class AmountsSavedMixin:
@@ -95,24 +92,21 @@ class BudgetLineForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("amount") is not PRO_MEMORIE:
             return cleaned
-        cleaned["amount"] = None
-        if cleaned.get("contribution_kind") == ContributionKind.EXTERNAL:
-            self.add_error("amount", _("Bij 'op kosten van derden' hoort geen bedrag en geen PM."))
-        else:
-            cleaned["contribution_kind"] = ContributionKind.PM
+        try:
+            cleaned["contribution_kind"], cleaned["amount"] = typed_contribution(
+                cleaned.get("contribution_kind"), cleaned.get("amount")
+            )
+        except ValidationError as error:
+            self.add_error("amount", error)
         return cleaned
 
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(
-    MoneyFieldsMixin,
-    AmountsSavedMixin,
-    StoredSearchAdminMixin,
-    SpreadsheetAdminMixin,
-    PublishableAdmin,
+    AmountsSavedMixin, StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin
 ):
     form = BudgetLineForm
-    pm_allowed = True
+    formfield_overrides = {**PublishableAdmin.formfield_overrides, **money_fields(pm_allowed=True)}
     resource_classes = [BudgetLineResource]
     # Fits 1280 px: the document and its row as one column.
     list_display = [
@@ -141,12 +135,9 @@ class BudgetLineAdmin(
 
 @admin.register(Subsidy)
 class SubsidyAdmin(
-    MoneyFieldsMixin,
-    AmountsSavedMixin,
-    StoredSearchAdminMixin,
-    SpreadsheetAdminMixin,
-    PublishableAdmin,
+    AmountsSavedMixin, StoredSearchAdminMixin, SpreadsheetAdminMixin, PublishableAdmin
 ):
+    formfield_overrides = {**PublishableAdmin.formfield_overrides, **money_fields()}
     resource_classes = [SubsidyResource]
     list_display = [
         "recipient",
@@ -174,10 +165,10 @@ class SubsidyAdmin(
         return obj.leverage or "-"
 
 
-class BudgetLineInline(MoneyFieldsMixin, PublishableInline, admin.TabularInline):
+class BudgetLineInline(PublishableInline, admin.TabularInline):
     model = BudgetLine
     form = BudgetLineForm
-    pm_allowed = True
+    formfield_overrides = money_fields(pm_allowed=True)
     extra = 0
     autocomplete_fields = ["document"]
     fields = [
@@ -192,8 +183,9 @@ class BudgetLineInline(MoneyFieldsMixin, PublishableInline, admin.TabularInline)
     ]
 
 
-class SubsidyInline(MoneyFieldsMixin, PublishableInline, admin.TabularInline):
+class SubsidyInline(PublishableInline, admin.TabularInline):
     model = Subsidy
+    formfield_overrides = money_fields()
     fk_name = "instrument"
     extra = 0
     autocomplete_fields = ["recipient"]

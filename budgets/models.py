@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.formats import format_money, local_number
+from common.formats import PRO_MEMORIE, format_money, local_number
 from common.fuzzydates import FuzzyDateField, fuzzy_date_constraints
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
@@ -27,6 +27,16 @@ class ContributionKind(models.TextChoices):
     AMOUNT = "amount", _("bedrag")
     PM = "pm", _("PM (pro memorie)")
     EXTERNAL = "external", _("op kosten van derden")
+
+
+def typed_contribution(kind, amount):
+    """(kind, amount) of a budget line whose amount was typed as `PM` (`PRO_MEMORIE`) in the
+    admin or the import: a PM line. A line paid by others has no PM: a ValidationError."""
+    if amount is not PRO_MEMORIE:
+        return kind, amount
+    if kind == ContributionKind.EXTERNAL:
+        raise ValidationError(_("Bij 'op kosten van derden' hoort geen bedrag en geen PM."))
+    return ContributionKind.PM, None
 
 
 class Funder(models.TextChoices):

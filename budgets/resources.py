@@ -1,9 +1,9 @@
 """Excel and CSV import and export of budget lines and subsidies (admin)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.formats import PRO_MEMORIE
 from programs.models import Document, Organisation, Program
 from programs.spreadsheets import (
     RECORD_STATE,
@@ -18,7 +18,7 @@ from programs.spreadsheets import (
     api_columns,
 )
 
-from .models import BudgetLine, ContributionKind, Funder, Subsidy
+from .models import BudgetLine, ContributionKind, Funder, Subsidy, typed_contribution
 from .serializers import SubsidySerializer
 
 
@@ -86,12 +86,16 @@ class BudgetLineResource(RecordResource):
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         super().import_field(field, instance, row, is_m2m, **kwargs)
-        if field.attribute == "amount" and instance.amount is PRO_MEMORIE:
-            # `PM` in the amount column, as in the admin's amount field: a PM line.
+        if field.attribute != "amount":
+            return
+        # `PM` in the amount column, as in the admin's amount field: a PM line.
+        try:
+            instance.contribution_kind, instance.amount = typed_contribution(
+                instance.contribution_kind, instance.amount
+            )
+        except ValidationError as error:
             instance.amount = None
-            if instance.contribution_kind == ContributionKind.EXTERNAL:
-                raise ValueError(_("Bij 'op kosten van derden' hoort geen bedrag en geen PM."))
-            instance.contribution_kind = ContributionKind.PM
+            raise ValueError(error.messages[0]) from None
 
     def key_parts(self):
         return ("document", "position")

@@ -70,11 +70,16 @@ def format_money(amount):
         # Translators: an amount in billions of euros, e.g. "€ 11,73 mld".
         return _("€ %(amount)s mld") % {"amount": _in_units(amount, BILLION)}
     if abs(amount) * 200 < MILLION and amount != 0:
-        figure = local_number(amount, 0 if amount == amount.to_integral() else 2)
-        # Translators: an amount in euros written in full, e.g. "€ 4.250".
-        return _("€ %(amount)s") % {"amount": figure}
+        return _in_full(amount)
     # Translators: an amount in millions of euros, e.g. "€ 8,9 mln".
     return _("€ %(amount)s mln") % {"amount": _in_units(amount, MILLION)}
+
+
+def _in_full(amount):
+    """`€ 4.250`, `€ 100.000,50`: every euro, and the cents when there are any."""
+    figure = local_number(amount, 0 if amount == amount.to_integral() else 2)
+    # Translators: an amount in euros written in full, e.g. "€ 4.250".
+    return _("€ %(amount)s") % {"amount": figure}
 
 
 def _in_units(amount, unit):
@@ -150,14 +155,9 @@ def parse_money(text, *, pm_allowed=True):
         return PRO_MEMORIE
     match = _MONEY.fullmatch(compact)
     if match is None or (match["unit"] and match["unit"] not in _UNITS):
-        raise MoneyError(
-            _("'%(text)s' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56.")
-            % {"text": text}
-        )
+        raise not_an_amount(text)
     number, unit = match["number"], _UNITS.get(match["unit"], Decimal(1))
-    if _ENGLISH_GROUPED.fullmatch(number) and not (
-        unit == 1 and _COMMA_THOUSANDS.fullmatch(number)
-    ):
+    if _ENGLISH_GROUPED.fullmatch(number):
         grouped = number.replace(",", "#").replace(".", ",").replace("#", ".")
         raise MoneyError(
             _(
@@ -187,10 +187,7 @@ def parse_money(text, *, pm_allowed=True):
     try:
         amount = parse_dutch_number(number) * unit
     except ValueError:
-        raise MoneyError(
-            _("'%(text)s' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56.")
-            % {"text": text}
-        ) from None
+        raise not_an_amount(text) from None
     if amount != amount.quantize(Decimal("0.01")):
         raise MoneyError(
             _(
@@ -199,10 +196,13 @@ def parse_money(text, *, pm_allowed=True):
             )
             % {"text": text}
         )
-    return (
-        amount.quantize(Decimal("0.01"))
-        if amount != amount.to_integral()
-        else amount.quantize(Decimal(1))
+    return amount.quantize(Decimal("0.01"))
+
+
+def not_an_amount(text):
+    return MoneyError(
+        _("'%(text)s' is geen bedrag. Schrijf bijvoorbeeld 8,9 mln, 8.900.000 of 1.234,56.")
+        % {"text": text}
     )
 
 
@@ -211,8 +211,6 @@ def exact_money(amount, *, with_short=False):
     `with_short`, followed by how the pages write it where that differs: `€ 100.000,50
     (€ 0,1 mln)`."""
     amount = Decimal(amount)
-    decimals = 0 if amount == amount.to_integral() else 2
-    # Translators: an amount in euros written in full, e.g. "€ 4.250".
-    exact = _("€ %(amount)s") % {"amount": local_number(amount, decimals)}
+    exact = _in_full(amount)
     short = format_money(amount)
     return f"{exact} ({short})" if with_short and short != exact else exact

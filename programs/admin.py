@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import capfirst, slugify, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
@@ -120,10 +121,11 @@ class PublicationRightsMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not self.model.may_publish(request.user):
-            # The read-only state says who may change it, rather than leaving one to wonder.
+            # The read-only state says who may change it, rather than leaving one to wonder;
+            # lazy, so the publishers are looked up once, when the page shows the text.
             kwargs["help_texts"] = {
                 **kwargs.get("help_texts", {}),
-                "publication_status": who_may_publish(self.model),
+                "publication_status": lazy(who_may_publish, str)(self.model),
             }
         return super().get_form(request, obj, change, **kwargs)
 

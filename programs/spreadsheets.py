@@ -564,12 +564,16 @@ class RecordResource(resources.ModelResource):
         super().after_init_instance(instance, new, row, **kwargs)
         # The record as it was, for the preview (after_import_row).
         self.row_instance = instance
-        self.row_before = None if new else self.shown_cells(instance)
+        previewing = kwargs.get("dry_run")
+        self.row_before = self.shown_cells(instance) if previewing and not new else None
 
     def after_import_row(self, row, row_result, **kwargs):
         """The preview's cells of a row read without errors: each column as the export writes
-        it, before and after the row (`PreviewCell`), in the order of `get_diff_headers`."""
+        it, before and after the row (`PreviewCell`), in the order of `get_diff_headers`. Only
+        in the preview: the confirmation shows no rows, so it need not read them twice."""
         super().after_import_row(row, row_result, **kwargs)
+        if not kwargs.get("dry_run"):
+            return
         after = self.shown_cells(self.row_instance)
         before = self.row_before or [None] * len(after)
         row_result.changes = [PreviewCell(old, new) for old, new in zip(before, after, strict=True)]
