@@ -273,7 +273,8 @@ class RecordSerializer(serializers.ModelSerializer):
     }
 
     def get_field_names(self, declared_fields, info):
-        return [*super().get_field_names(declared_fields, info), "publication_status", "version"]
+        names = super().get_field_names(declared_fields, info)
+        return ["uuid", *names, "publication_status", "version"]
 
     def run_validation(self, data=serializers.empty):
         try:

@@ -2,6 +2,7 @@
 check and citations."""
 
 import functools
+import uuid
 from operator import attrgetter
 
 from django.db import models, router, transaction
@@ -188,8 +189,10 @@ class SlugManager(models.Manager):
 
 
 class Publishable(models.Model):
-    """Every record has a publication state and a history from its first save."""
+    """Every record has a publication state, a history from its first save, and a public id
+    that never changes (`uuid`: in the API, every export, the feeds), whatever its slug."""
 
+    uuid = models.UUIDField(_("vaste id"), default=uuid.uuid4, unique=True, editable=False)
     publication_status = models.CharField(
         _("publicatiestatus"),
         max_length=10,
