@@ -251,6 +251,15 @@ class BudgetLine(Publishable):
         """`sterke-maakindustrie-2015-1`: the document and the row."""
         return f"{self.document.slug}-{self.position}"
 
+    @classmethod
+    def former_address(cls, address):
+        """A line's former id: its row in its document, by the document's slug then or now."""
+        parts = cls.split_public_id(address)
+        if parts is None:
+            return None
+        document = Document.objects.formerly_at(parts[0])
+        return None if document is None else {"document_id": document.pk, "position": parts[1]}
+
     @staticmethod
     def split_public_id(public_id):
         """`sterke-maakindustrie-2015-1` -> (`sterke-maakindustrie-2015`, 1); None otherwise."""

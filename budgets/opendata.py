@@ -12,7 +12,7 @@ from common.fuzzydates import Precision
 
 from .models import BudgetLine, Subsidy
 
-# 360Giving identifiers: our prefix with the public id (grants) or the slug (organisations).
+# 360Giving identifiers: our prefix with the record's uuid, which no rename changes.
 GRANT_PREFIX = "360G-limburg-"
 ORGANISATION_PREFIX = "360G-limburg-org-"
 FUNDER = {"id": f"{ORGANISATION_PREFIX}provincie-limburg", "name": "Provincie Limburg"}
@@ -56,7 +56,7 @@ def grant(subsidy, request):
     instrument, recipient = subsidy.instrument, subsidy.recipient
     title = f"{instrument.name}: {recipient.name}"
     awarded = {
-        "id": f"{GRANT_PREFIX}{subsidy.slug}",
+        "id": f"{GRANT_PREFIX}{subsidy.uuid}",
         "title": title,
         "description": subsidy.description or title,
         "currency": "EUR",
@@ -73,7 +73,7 @@ def grant(subsidy, request):
         "fundingOrganization": [FUNDER],
         "grantProgramme": [
             {
-                "code": instrument.slug,
+                "code": str(instrument.uuid),
                 "title": instrument.name,
                 "url": request.build_absolute_uri(instrument.get_absolute_url()),
             }
@@ -85,7 +85,7 @@ def grant(subsidy, request):
 
 def organisation(record):
     """A 360Giving organisation: identifier and name, with city and website when known."""
-    found = {"id": f"{ORGANISATION_PREFIX}{record.slug}", "name": record.name}
+    found = {"id": f"{ORGANISATION_PREFIX}{record.uuid}", "name": record.name}
     if record.place:
         found["addressLocality"] = record.place
     if record.website:

@@ -3,7 +3,8 @@ import re
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-from programs.changes import ACTIONS, Position
+from programs.changes import decode_cursor
+from programs.models import PublicChange
 from programs.serializers import (
     DecimalTextField,
     DocumentRefSerializer,
@@ -134,15 +135,27 @@ class ChangesQuerySerializer(serializers.Serializer):
 
     def validate_cursor(self, value):
         try:
-            return Position.decode(value)
+            return decode_cursor(value)
         except ValueError:
             raise serializers.ValidationError("Onbekende cursor; gebruik de `next`-link.") from None
 
 
 class ChangeSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="De soort record, zoals in de API: `program`.")
-    id = serializers.CharField(help_text="De sleutel in het pad van het record: slug of id.")
-    action = serializers.ChoiceField(choices=[(action, action) for action in ACTIONS])
+    uuid = serializers.UUIDField(
+        help_text="De vaste id van het record: verandert nooit, ook niet als de slug verandert."
+    )
+    id = serializers.CharField(
+        help_text="De sleutel in het pad van het record nu (slug of id); kan veranderen."
+    )
+    action = serializers.ChoiceField(
+        choices=PublicChange.Action.choices,
+        help_text=(
+            "`nieuw`: nu openbaar (nieuw of gepubliceerd); `gewijzigd`: leest anders; "
+            "`verwijderd`: niet meer openbaar (verwijderd, terug naar concept, of zijn "
+            "programma of document niet meer openbaar)."
+        ),
+    )
     changed_at = serializers.DateTimeField()
     url = serializers.URLField(
         allow_null=True, help_text="Het record in de API; null bij `deleted`."
@@ -154,8 +167,10 @@ class ChangesPageSerializer(serializers.Serializer):
         allow_null=True, help_text="De volgende pagina; null als er nu niets meer volgt."
     )
     cursor = serializers.CharField(
-        allow_null=True,
-        help_text="Bewaar deze cursor om later verder te lezen na de laatste wijziging hier.",
+        help_text=(
+            "Bewaar deze cursor om later verder te lezen na de laatste wijziging hier (of, als "
+            "hier geen wijzigingen staan, vanaf nu)."
+        ),
     )
     results = ChangeSerializer(many=True)
 
@@ -164,7 +179,9 @@ class ChangesPageSerializer(serializers.Serializer):
 
 
 class GivingOrganizationSerializer(serializers.Serializer):
-    id = serializers.CharField(help_text="`360G-limburg-org-` en de slug van de organisatie.")
+    id = serializers.CharField(
+        help_text="`360G-limburg-org-` en de vaste id (uuid) van de organisatie."
+    )
     name = serializers.CharField()
     addressLocality = serializers.CharField(required=False)
     url = serializers.URLField(required=False)
@@ -177,7 +194,7 @@ class GrantProgrammeSerializer(serializers.Serializer):
 
 
 class GrantSerializer(serializers.Serializer):
-    id = serializers.CharField(help_text="`360G-limburg-` en de slug van de subsidie.")
+    id = serializers.CharField(help_text="`360G-limburg-` en de vaste id (uuid) van de subsidie.")
     title = serializers.CharField()
     description = serializers.CharField()
     currency = serializers.ChoiceField(choices=[("EUR", "EUR")])

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.csv_export import CSVRenderer, csv_response
-from programs.changes import DELETED, changes
+from programs.changes import DELETED, changes, encode_cursor, latest_entry_id
 from programs.views import (
     DocumentViewSet,
     PublicIdLookupMixin,
@@ -23,7 +23,7 @@ from programs.views import (
 )
 
 from . import filters, opendata, serializers
-from .feeds import FEED_TYPES, record_path
+from .feeds import record_path
 from .models import BudgetLine, Subsidy, document_overview
 
 
@@ -153,12 +153,20 @@ class ChangesView(APIView):
         operation_id="changes_list",
         summary="Wijzigingen in de openbare gegevens",
         description=(
-            "Nieuwe, gewijzigde en verwijderde openbare records van alle soorten, op volgorde "
-            "van wijziging (tijd, soort, historie-id). `deleted` betekent: niet meer openbaar "
-            "(verwijderd of terug naar concept); verwijder het record dan uit uw kopie. Een "
-            "gewijzigd id (slug) komt als `deleted` van het oude en `created` van het nieuwe. "
-            "Begin met `since`, lees verder met `next`; bewaar `cursor` om later verder te "
-            "lezen. Concepten verschijnen nooit."
+            "Elke wijziging in wat het publiek van een record leest, op de volgorde waarin de "
+            "wijzigingen zijn vastgelegd. Het contract: wie elke lijst één keer leest en daarna "
+            "de wijzigingen toepast vanaf het moment waarop hij begon (`since`), heeft na elke "
+            "reeks bewerkingen precies wat een nieuwe lijst geeft. Daarom komt er ook een "
+            "wijziging voor elk record dat een ander record toont (een programma zijn thema's, "
+            "een begrotingspost zijn programma) als dat andere record verandert, en voor elke "
+            "begrotingspost en subsidie die verschijnt of verdwijnt doordat haar programma, "
+            "document of ontvanger wordt gepubliceerd of gedepubliceerd. Toepassen: bij `nieuw` "
+            "en `gewijzigd` het record ophalen via `url` en bewaren onder `uuid`; bij "
+            "`verwijderd` het record met die `uuid` weggooien. Een `url` die 404 geeft, hoort "
+            "bij een record dat een latere wijziging verwijdert. `uuid` verandert nooit; `id` "
+            "(de slug of het samengestelde id) kan veranderen en komt dan als `gewijzigd`. "
+            "Lees verder met `next`; bewaar `cursor` om later verder te lezen. Concepten "
+            "verschijnen nooit."
         ),
         parameters=[
             OpenApiParameter(
@@ -182,12 +190,14 @@ class ChangesView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         size = params["pageSize"]
-        entries, more = changes(
-            FEED_TYPES, since=params.get("since"), after=params.get("cursor"), limit=size
-        )
-        cursor = entries[-1].position.encode() if entries else None
-        if cursor is None and params.get("cursor"):
-            cursor = params["cursor"].encode()
+        entries, more = changes(since=params.get("since"), after=params.get("cursor"), limit=size)
+        if entries:
+            cursor = encode_cursor(entries[-1].pk)
+        elif params.get("cursor") is not None:
+            cursor = encode_cursor(params["cursor"])
+        else:
+            # Nothing (more) to read: on from the feed's end as it is now.
+            cursor = encode_cursor(latest_entry_id())
         page = {
             "next": self.page_url(cursor, size) if more else None,
             "cursor": cursor,
@@ -205,7 +215,8 @@ class ChangesView(APIView):
             url = self.request.build_absolute_uri(record_path(change))
         return {
             "type": change.type,
-            "id": change.id,
+            "uuid": change.record_uuid,
+            "id": change.record_id,
             "action": change.action,
             "changed_at": change.changed_at,
             "url": url,

@@ -257,6 +257,9 @@ def problem_exception_handler(exc, context):
     else:
         response.data = problem(request, status, title, str(getattr(exc, "detail", title)))
     response.content_type = PROBLEM_JSON
+    if getattr(exc, "location", None):
+        # A record that moved (`programs.views.Moved`): where it is now.
+        response["Location"] = exc.location
     if getattr(getattr(request, "accepted_renderer", None), "format", "json") not in JSON_FORMATS:
         # A CSV (or other) request that fails still gets its problem as JSON.
         request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()

@@ -3,7 +3,6 @@ whether its figures include concept records."""
 
 from django.utils.functional import SimpleLazyObject
 
-from budgets.feeds import FEED_TYPES
 from common.caching import cached
 from limburg_maak.middleware import PUBLIC_VIEW
 from programs.changes import latest_change_at
@@ -15,9 +14,7 @@ def public_data(request):
     of the Atom feed of changes, or None. Lazy: one query, only on a page that shows it (the
     admin's pages never do), cached until the data changes: the same for every reader."""
     return {
-        "data_changed_at": SimpleLazyObject(
-            lambda: cached("data-changed-at", (), lambda: latest_change_at(FEED_TYPES))
-        )
+        "data_changed_at": SimpleLazyObject(lambda: cached("data-changed-at", (), latest_change_at))
     }
 
 

@@ -20,6 +20,9 @@ def env_flag(name, default=False):
 
 
 DEBUG = env_flag("DEBUG")
+# The site's own domain, for identifiers that must not depend on the address a request used
+# (calendar UIDs): the same event whether read at localhost or through a proxy.
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "maakindustrie.limburg.nl").strip()
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -441,6 +444,7 @@ SPECTACULAR_SETTINGS = {
         "CommitmentStatusEnum": "programs.models.Commitment.Status",
         "VoteOutcomeEnum": "programs.models.Commitment.VoteOutcome",
         "ActionStatusEnum": "programs.models.Action.Status",
+        "ChangeActionEnum": "programs.models.PublicChange.Action",
         "OrganisationRoleEnum": "programs.models.ProgramOrganisation.Role",
         "SubsidyStatusEnum": "budgets.models.Subsidy.Status",
         "ContributionKindEnum": "budgets.models.ContributionKind",

@@ -1,261 +1,362 @@
-"""The changes feed: public records created, updated and deleted, read from the history tables.
+"""The changes feed: every change in how the public reads a record in the API, kept as it is
+made, so that a copy kept by applying the feed equals a fresh listing.
 
-Every save and delete leaves a historical row (django-simple-history: `history_type` `+`, `~`,
-`-`, with `history_date` and `history_id`). A row is a public change when the public could see
-the record after it, or could see it before it:
+A record is public when the public can read it (`published()`: its own state and that of the
+records it is published through). Its API representation also shows other records: a
+program its themes by name, a budget line its document and program, a commitment its
+deadline changes. So a write is a public change of the record written and of every public
+record that shows it (`FeedType.shows`):
 
-- public before and after: `updated` (a changed public id: the old id `deleted`, the new one
-  `created`, so a synchronising system drops the old address);
-- public after only (new, or a concept published): `created`;
-- public before only (deleted, or turned back into concept): `deleted`, under the id and title
-  the public knew; the concept state itself is never shown.
+- public before and after: `gewijzigd` (for a record that shows the one written: only when
+  a field it shows changed, its publication included);
+- public after only (new, published, or its program published): `nieuw`;
+- public before only (deleted, unpublished, or its program unpublished): `verwijderd`, under
+  the address and title the public knew.
 
-Changes of concept records that were never public never appear. A record that is public only
-while related records are (`published_via`: a budget line and its document and program) is
-reported only while those related records are public now.
-
-Entries are ordered by (time of change, type, history id): a `Position` that is also the
-cursor, so paging is stable under ties and nothing is skipped or repeated. Each page costs one
-query (a UNION ALL of the record types' history), bounded whatever the size of the history.
+Each entry names the record by its `uuid` (which never changes) and by its address now (its
+slug or composed id, which may). The entries are written by signal handlers in the
+transaction of the write (`track`), on PostgreSQL under a transaction-level lock so that
+their ids, the feed's order and cursor, follow the order in which writes commit: a reader
+that has read up to an id never finds an entry before it later.
 """
 
 import base64
-import datetime
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import connections
-from django.db.models import OuterRef, Q, Subquery, TextField, Value
+from django.db import connections, router
+from django.db.models import Exists, F, ManyToManyField, OuterRef, TextField, Value
 from django.db.models.functions import Cast, Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
 
-from .models import PublicationStatus, published_via
+from common import caching
 
-CREATED, UPDATED, DELETED = "created", "updated", "deleted"
-ACTIONS = (CREATED, UPDATED, DELETED)
-PUBLISHED = PublicationStatus.PUBLISHED
+from .models import PublicChange, published_via
 
-
-@dataclass(frozen=True, order=True)
-class Position:
-    """Where an entry sits in the feed; encoded, the opaque `cursor` of the next page."""
-
-    changed_at: datetime.datetime
-    type: str
-    history_id: int
-    step: int = 0
-
-    def encode(self):
-        data = [self.changed_at.isoformat(), self.type, self.history_id, self.step]
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, text):
-        """The position a cursor names; ValueError for anything that is not a cursor."""
-        try:
-            padded = text + "=" * (-len(text) % 4)
-            changed_at, type_name, history_id, step = json.loads(
-                base64.urlsafe_b64decode(padded.encode())
-            )
-            changed_at = datetime.datetime.fromisoformat(changed_at)
-        except (TypeError, ValueError, UnicodeError) as error:
-            raise ValueError(f"geen geldige cursor: {text!r}") from error
-        valid = (
-            changed_at.tzinfo is not None
-            and isinstance(type_name, str)
-            and isinstance(history_id, int)
-            and isinstance(step, int)
-        )
-        if not valid:
-            raise ValueError(f"geen geldige cursor: {text!r}")
-        return cls(changed_at, type_name, history_id, step)
+CREATED, UPDATED, DELETED = (
+    PublicChange.Action.CREATED,
+    PublicChange.Action.UPDATED,
+    PublicChange.Action.DELETED,
+)
+# Any number the other projects using this database would not take for an advisory lock.
+FEED_LOCK = 0x6C696D62  # "limb"
+#: What a link to a record shows: in `FeedType.shows`, the fields whose change is a change of
+#: the record showing it (its publication always is).
+NAMED = ("slug", "name")
+TITLED = ("slug", "title")
 
 
 @dataclass(frozen=True)
 class FeedType:
-    """A kind of record in the feed: its name in the API, model, public id fields, and its
-    title: a field, or an expression over the historical row ("recipient: instrument")."""
+    """A kind of record in the feed: its name in the API, model, address (`key`: the fields
+    of its public id), title, and what else it shows: `{lookup: fields}` from it to the
+    related records its representation shows (fields None: any of theirs)."""
 
     name: str
     model: type
     key: tuple = ("slug",)
-    title: str = "name"
+    title: object = "name"
+    shows: dict = field(default_factory=dict)
 
     @property
     def history(self):
         return self.model.history.model
 
+    def address(self):
+        """The public id as a database expression, as text (`document-slug-3`)."""
+        parts = [Cast(name, TextField()) for name in self.key]
+        if len(parts) == 1:
+            return parts[0]
+        separated = [parts[0]]
+        for part in parts[1:]:
+            separated += [Value("-"), part]
+        return Concat(*separated, output_field=TextField())
+
+    def linked_rows(self, lookup, pk):
+        """{pk: Row} of the records whose `lookup` is `pk` (or in it, for `pk__in`)."""
+        manager = self.model._default_manager
+        public = manager.filter(pk=OuterRef("pk")).published()
+        title = F(self.title) if isinstance(self.title, str) else self.title
+        rows = manager.filter(**{lookup: pk}).annotate(
+            feed_public=Exists(public),
+            feed_address=self.address(),
+            feed_title=Cast(title, TextField()),
+        )
+        rows = rows.order_by().values_list(
+            "pk", "feed_public", "uuid", "feed_address", "feed_title"
+        )
+        return {pk: Row(*rest) for pk, *rest in rows}
+
 
 @dataclass(frozen=True)
-class Change:
-    position: Position
-    type: str
-    id: str
-    action: str
+class Row:
+    """A record as the feed names it, and whether the public reads it."""
+
+    public: bool
+    uuid: object
+    address: str
     title: str
 
-    @property
-    def changed_at(self):
-        return self.position.changed_at
+
+# Reading
 
 
-def changes(feed_types, *, since=None, after=None, limit=100):
-    """Up to `limit` public changes in feed order, after the position `after` (exclusive) and
-    at or after `since`; and whether more follow."""
-    # A row makes one entry, or two: `limit` + 2 rows hold more than `limit` entries after
-    # `after`, even when the first is the row `after` names.
-    rows = _feed_rows(feed_types, since=since, after=after, limit=limit + 2)
-    entries = [change for row in rows for change in _entries(row)]
-    entries = [change for change in entries if after is None or change.position > after]
-    return entries[:limit], len(entries) > limit
+def encode_cursor(entry_id):
+    return base64.urlsafe_b64encode(f"w{entry_id}".encode()).decode().rstrip("=")
 
 
-def latest_changes(feed_types, limit=50):
-    """The `limit` most recent public changes, newest first (for the Atom feed)."""
-    rows = _feed_rows(feed_types, limit=limit, newest_first=True)
-    entries = [change for row in rows for change in _entries(row)]
-    return sorted(entries, key=_at, reverse=True)[:limit]
+def decode_cursor(text):
+    """The entry id a cursor names; ValueError for anything that is not a cursor."""
+    try:
+        decoded = base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode()).decode()
+    except (ValueError, UnicodeError) as error:
+        raise ValueError(f"geen geldige cursor: {text!r}") from error
+    number = decoded.removeprefix("w")
+    if not decoded.startswith("w") or not number.isascii() or not number.isdigit():
+        raise ValueError(f"geen geldige cursor: {text!r}")
+    if len(number) > 18:
+        raise ValueError(f"geen geldige cursor: {text!r}")
+    return int(number)
 
 
-def _at(change):
-    return change.position
-
-
-def _feed_rows(feed_types, *, since=None, after=None, limit, newest_first=False):
-    """The first `limit` historical rows of all `feed_types` in feed order (or newest first)
-    that hold public changes, as dicts (the columns of `_type_rows`) with their `feed_type`.
-
-    One query: a UNION ALL of each type's rows, each bounded by `since`, `after` and `limit`
-    on its own, so that each reads its history table's index on `history_date` for no more
-    rows than that.
-    """
-    # Ranked as Python orders the type names, as `Position` does.
-    ranked = sorted(feed_types, key=lambda feed_type: feed_type.name)
-    if not ranked:
-        return []
-    direction = "DESC" if newest_first else "ASC"
-    branches, params, compiler = [], [], None
-    for rank, feed_type in enumerate(ranked):
-        rows = _type_rows(feed_type, rank, since=since, after=after, newest_first=newest_first)
-        compiler = rows[:limit].query.get_compiler(using=rows.db)
-        sql, branch_params = compiler.as_sql()
-        # Django refuses LIMIT inside a compound query on SQLite: each branch is a subquery.
-        branches.append(f"SELECT * FROM ({sql}) branch_{rank}")
-        params.extend(branch_params)
-    quote = connections[compiler.using].ops.quote_name
-    order = ", ".join(
-        f"{quote(column)} {direction}" for column in ("history_date", "type_rank", "history_id")
-    )
-    sql = f"SELECT * FROM ({' UNION ALL '.join(branches)}) feed ORDER BY {order} LIMIT %s"
-    with connections[compiler.using].cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        names = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
-    # The values as the ORM reads them (on SQLite, times are text): every branch has the
-    # columns of the last.
-    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-    rows = compiler.apply_converters(rows, converters) if converters else rows
-    rows = [dict(zip(names, row, strict=True)) for row in rows]
-    return [{**row, "feed_type": ranked[row["type_rank"]]} for row in rows]
-
-
-def _type_rows(feed_type, rank, *, since, after, newest_first):
-    """One record type's historical rows with public changes, in feed order: the columns of
-    every type's rows, in the same order, for a UNION."""
-    rows = _public_rows(feed_type)
+def changes(*, since=None, after=None, limit=100):
+    """Up to `limit` entries in feed order, after the entry id `after` and at or after the
+    time `since`; and whether more follow."""
+    entries = PublicChange.objects.all()
     if since is not None:
-        rows = rows.filter(history_date__gte=since)
+        entries = entries.filter(changed_at__gte=since)
     if after is not None:
-        rows = rows.filter(_after(feed_type.name, after))
-    order = ("-history_date", "-history_id") if newest_first else ("history_date", "history_id")
-    earlier = _earlier_rows(feed_type)
-    return rows.order_by(*order).values(
-        "history_id",
-        "history_date",
-        "history_type",
-        "publication_status",
-        "previous_status",
-        type_rank=Value(rank),
-        record_id=_record_id(feed_type),
-        record_title=_record_title(feed_type),
-        previous_record_id=Subquery(earlier.values(record_id=_record_id(feed_type))[:1]),
-        previous_record_title=Subquery(earlier.values(record_title=_record_title(feed_type))[:1]),
-    )
+        entries = entries.filter(id__gt=after)
+    page = list(entries[: limit + 1])
+    return page[:limit], len(page) > limit
 
 
-def _record_id(feed_type):
-    """The public id of a historical row (`FeedType.key`), as text."""
-    parts = [Cast(field, TextField()) for field in feed_type.key]
-    if len(parts) == 1:
-        return parts[0]
-    separated = [parts[0]]
-    for part in parts[1:]:
-        separated += [Value("-"), part]
-    return Concat(*separated, output_field=TextField())
+def latest_changes(limit=50):
+    """The `limit` most recent entries, newest first (for the Atom feed)."""
+    return list(PublicChange.objects.order_by("-id")[:limit])
 
 
-def _record_title(feed_type):
-    return Cast(feed_type.title, TextField())
+def latest_entry_id():
+    """The id of the feed's last entry, 0 when it is empty: a cursor to read on from now."""
+    return PublicChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def _earlier_rows(feed_type):
-    """The historical rows of the same record before the outer one, latest first."""
-    return (
-        feed_type.history.objects.filter(id=OuterRef("id"))
-        .filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+def latest_change_at():
+    """When public data last changed, or None."""
+    latest = PublicChange.objects.order_by("-id").values_list("changed_at", flat=True).first()
+    return latest
+
+
+# Writing
+
+
+@dataclass(frozen=True, eq=False)
+class Watch:
+    """A feed type whose records show records of the watched model through `lookup`."""
+
+    feed_type: FeedType
+    lookup: str
+    fields: tuple | None
+
+    @property
+    def decides_publication(self):
+        """Whether the watched record is the record itself or one it is published through:
+        then a record that starts (or stops) being linked starts (or stops) being public."""
+        return self.lookup == "pk" or self.lookup in published_via(self.feed_type.model)
+
+    def entries(self, before, after, shown_changed):
+        """[(watch, action, row)]: the entries a write makes, from the linked records' rows
+        before and after it."""
+        made = []
+        for pk in before.keys() | after.keys():
+            row_before, row_after = before.get(pk), after.get(pk)
+            linked_alike = row_before is not None and row_after is not None
+            if linked_alike:
+                public_before, public_after = row_before.public, row_after.public
+            elif row_after is not None:
+                public_after = row_after.public
+                public_before = public_after and not self.decides_publication
+            else:
+                public_before = row_before.public
+                public_after = public_before and not self.decides_publication
+            if public_before and not public_after:
+                made.append((self, DELETED, row_before))
+            elif public_after and not public_before:
+                made.append((self, CREATED, row_after))
+            elif public_after and (self.lookup == "pk" or shown_changed or not linked_alike):
+                made.append((self, UPDATED, row_after or row_before))
+        return made
+
+
+def track(feed_types):
+    """Keep the feed of `feed_types`: connect the signal handlers that write its entries for
+    every write to those records and to every record they show."""
+    watches = {}
+    for feed_type in feed_types:
+        watches.setdefault(feed_type.model, []).append(Watch(feed_type, "pk", None))
+        shown = dict.fromkeys(published_via(feed_type.model), ("publication_status",))
+        for lookup, fields in {**shown, **feed_type.shows}.items():
+            target = related_model(feed_type.model, lookup)
+            watches.setdefault(target, []).append(Watch(feed_type, lookup, fields))
+    for model, model_watches in watches.items():
+        writes = Writes(model, model_watches)
+        uid = f"feed-{model._meta.label}"
+        pre_save.connect(writes.before, sender=model, weak=False, dispatch_uid=uid)
+        pre_delete.connect(writes.before, sender=model, weak=False, dispatch_uid=uid)
+        post_save.connect(writes.after, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(writes.after_delete, sender=model, weak=False, dispatch_uid=uid)
+        for relation in model._meta.get_fields():
+            if isinstance(relation, ManyToManyField) and relation.remote_field.through:
+                links = Links(relation, watches)
+                through = relation.remote_field.through
+                m2m_changed.connect(links.changed, sender=through, weak=False, dispatch_uid=uid)
+
+
+def related_model(model, lookup):
+    """The model at the end of `lookup` from `model`."""
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+class Writes:
+    """The signal handlers for saves and deletes of one model."""
+
+    def __init__(self, model, watches):
+        self.model, self.watches = model, watches
+
+    def before(self, sender, instance, raw=False, **kwargs):
+        """Before a save or delete: what the public reads now of every record it touches."""
+        if instance.pk is None:
+            instance._feed_before = (None, {})
+            return
+        values = self.model._base_manager.filter(pk=instance.pk).values().first()
+        rows = {watch: watch.feed_type.linked_rows(watch.lookup, instance.pk) for watch in self}
+        instance._feed_before = (values, rows)
+
+    def after(self, sender, instance, raw=False, **kwargs):
+        values = self.model._base_manager.filter(pk=instance.pk).values().first()
+        self.record(instance, values)
+
+    def after_delete(self, sender, instance, **kwargs):
+        self.record(instance, None)
+
+    def __iter__(self):
+        return iter(self.watches)
+
+    def record(self, instance, values):
+        values_before, rows_before = getattr(instance, "_feed_before", (None, {}))
+        instance._feed_before = None
+        at = getattr(instance, "_history_date", None) or timezone.now()
+        entries = []
+        for watch in self:
+            after = {}
+            if values is not None:
+                after = watch.feed_type.linked_rows(watch.lookup, instance.pk)
+            shown_changed = changed(values_before, values, watch.fields)
+            entries += watch.entries(rows_before.get(watch, {}), after, shown_changed)
+        history_id = latest_history_id(instance) if entries else None
+        write(
+            [
+                entry(
+                    watch.feed_type, action, row, at, history_id if watch.lookup == "pk" else None
+                )
+                for watch, action, row in entries
+            ],
+            self.model,
         )
-        .order_by("-history_date", "-history_id")
+
+
+def changed(before, after, fields):
+    """Whether a write changed any of `fields` or the publication (None: any field but the
+    version)."""
+    if before is None or after is None:
+        return True
+    names = (*fields, "publication_status") if fields else [n for n in after if n != "version"]
+    return any(before.get(name) != after.get(name) for name in names)
+
+
+def latest_history_id(instance):
+    history = getattr(type(instance), "history", None)
+    if history is None:
+        return None
+    rows = history.model._default_manager.filter(id=instance.pk).order_by("-history_id")
+    return rows.values_list("history_id", flat=True).first()
+
+
+class Links:
+    """The signal handler for one many-to-many relation: who shows it, on either side."""
+
+    def __init__(self, relation, watches):
+        self.relation = relation
+        self.source, self.target = relation.model, relation.related_model
+        forward, backward = relation.name, relation.related_query_name()
+        # The feed types that show the links: of the source records, of the target records.
+        self.source_types = [
+            watch.feed_type
+            for watch in watches.get(self.target, ())
+            if watch.lookup == forward and watch.feed_type.model is self.source
+        ]
+        self.target_types = [
+            watch.feed_type
+            for watch in watches.get(self.source, ())
+            if watch.lookup == backward and watch.feed_type.model is self.target
+        ]
+
+    def changed(self, sender, instance, action, reverse, model, pk_set, **kwargs):
+        if action == "pre_clear":
+            instance._feed_cleared = self.linked(instance, reverse)
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        others = pk_set if action != "post_clear" else instance._feed_cleared
+        sources, targets = ({instance.pk}, others) if not reverse else (others, {instance.pk})
+        at = getattr(instance, "_history_date", None) or timezone.now()
+        entries = []
+        for feed_types, pks in ((self.source_types, sources), (self.target_types, targets)):
+            for feed_type in feed_types:
+                rows = feed_type.linked_rows("pk__in", list(pks or ()))
+                entries += [
+                    entry(feed_type, UPDATED, row, at) for row in rows.values() if row.public
+                ]
+        write(entries, self.source)
+
+    def linked(self, instance, reverse):
+        """The pks on the other side of `instance`'s links, before they are cleared."""
+        if reverse:
+            sources = self.source._base_manager.filter(**{self.relation.name: instance.pk})
+            return set(sources.values_list("pk", flat=True))
+        return set(getattr(instance, self.relation.name).values_list("pk", flat=True))
+
+
+def entry(feed_type, action, row, at, history_id=None):
+    return PublicChange(
+        changed_at=at,
+        type=feed_type.name,
+        record_uuid=row.uuid,
+        record_id=row.address,
+        title=row.title,
+        action=action,
+        history_id=history_id,
     )
 
 
-def _public_rows(feed_type):
-    """Historical rows after which, or before which, the record was public."""
-    earlier = _earlier_rows(feed_type)
-    rows = feed_type.history.objects.annotate(
-        previous_status=Subquery(earlier.values("publication_status")[:1]),
-    ).filter(Q(publication_status=PUBLISHED) | Q(previous_status=PUBLISHED))
-    for path in published_via(feed_type.model):
-        rows = rows.filter(**{f"{path}__publication_status": PUBLISHED})
-    return rows
-
-
-def _after(type_name, position):
-    """Rows that may hold entries after `position`, for the record type `type_name`."""
-    at = position.changed_at
-    if type_name < position.type:
-        return Q(history_date__gt=at)
-    if type_name > position.type:
-        return Q(history_date__gte=at)
-    return Q(history_date__gt=at) | Q(history_date=at, history_id__gte=position.history_id)
-
-
-def _entries(row):
-    """The feed entries one historical row makes: one, or two for a changed public id."""
-    at, name = row["history_date"], row["feed_type"].name
-    current = (row["record_id"], row["record_title"])
-    before = None
-    if row["previous_status"] == PUBLISHED:
-        before = (row["previous_record_id"], row["previous_record_title"])
-
-    def entry(action, source, step=0):
-        record_id, title = source
-        return Change(Position(at, name, row["history_id"], step), name, record_id, action, title)
-
-    if row["publication_status"] != PUBLISHED:
-        return [entry(DELETED, before)]
-    if row["history_type"] == "-":
-        return [entry(DELETED, current)]
-    if before is None:
-        return [entry(CREATED, current)]
-    if before[0] != current[0]:
-        return [entry(DELETED, before), entry(CREATED, current, step=1)]
-    return [entry(UPDATED, current)]
-
-
-def latest_change_at(feed_types):
-    """When public data last changed (the time of the newest entry of `latest_changes`), or
-    None: the feed's own query, newest first, one row long (each record type's history read
-    backwards along its `history_date` index, stopping at its newest public row)."""
-    rows = _feed_rows(feed_types, limit=1, newest_first=True)
-    return rows[0]["history_date"] if rows else None
+def write(entries, model):
+    """Write `entries` once each, in the order written, in the current transaction."""
+    unique, seen = [], set()
+    for change in entries:
+        key = (change.type, change.record_uuid, change.action)
+        if key not in seen:
+            seen.add(key)
+            unique.append(change)
+    if not unique:
+        return
+    using = router.db_for_write(PublicChange)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # Held to the end of the transaction: ids are taken in the order writes commit.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK])
+    PublicChange.objects.using(using).bulk_create(unique)
+    # bulk_create sends no signal: say so to the cached figures that read the feed.
+    caching.data_changed(using, {PublicChange._meta.db_table})

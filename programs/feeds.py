@@ -3,12 +3,14 @@
 Each deadline is an all-day event on the last day of its period: "medio 2016" (May to
 August) falls on 31 August 2016, the day after which the deadline has passed; the Dutch
 label and the whole period are in the summary and description. UIDs are stable (the
-record's public id and the host), DTSTAMP and LAST-MODIFIED are the record's latest change
-and SEQUENCE its version, so a calendar app updates an event instead of duplicating it.
+record's uuid and the configured `SITE_DOMAIN`, whatever its slug or the request's host),
+DTSTAMP and LAST-MODIFIED are the record's latest change and SEQUENCE its version, so a
+calendar app updates an event instead of duplicating it.
 """
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from icalendar import Calendar, Event
@@ -56,10 +58,9 @@ def deadline_calendar(request):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", CALENDAR_NAME)
-    host = request.get_host()
     for commitment in filterset.qs.with_last_changed().order_by("deadline_date", "kind", "number"):
         url = request.build_absolute_uri(commitment.get_absolute_url())
-        calendar.add_component(commitment_event(commitment, url, host))
+        calendar.add_component(commitment_event(commitment, url))
     if query:
         return calendar
     actions = Action.objects.published().filter(due_date__isnull=False)
@@ -67,17 +68,22 @@ def deadline_calendar(request):
         actions = actions.open()
     for action in actions.with_last_changed().order_by("due_date", "slug"):
         url = request.build_absolute_uri(action.get_absolute_url())
-        calendar.add_component(action_event(action, url, host))
+        calendar.add_component(action_event(action, url))
     return calendar
 
 
-def commitment_event(commitment, url, host):
+def event_uid(record):
+    """A calendar UID that stays the same whatever the record's slug or the reader's host."""
+    return f"{record.uuid}@{settings.SITE_DOMAIN}"
+
+
+def commitment_event(commitment, url):
     """A toezegging or motie on the last day of its deadline's period."""
     name = f"{commitment.get_kind_display().capitalize()} {commitment.number}"
     summary = f"{name}: {commitment.title} (termijn {commitment.deadline})"
     status = f"Status: {commitment.get_status_display()}."
     return deadline_event(
-        f"commitment-{commitment.public_id}@{host}",
+        event_uid(commitment),
         commitment,
         commitment.deadline,
         summary,
@@ -86,11 +92,11 @@ def commitment_event(commitment, url, host):
     )
 
 
-def action_event(action, url, host):
+def action_event(action, url):
     """An action on the last day of its due period."""
     summary = f"Actie: {action.title} (termijn {action.due})"
     status = f"Status: {action.get_status_display()}."
-    return deadline_event(f"action-{action.slug}@{host}", action, action.due, summary, url, status)
+    return deadline_event(event_uid(action), action, action.due, summary, url, status)
 
 
 def deadline_event(uid, record, deadline, summary, url, status):

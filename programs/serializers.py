@@ -494,13 +494,6 @@ class CommitmentSerializer(RecordSerializer):
         read_only=True,
         help_text="Een toezegging of een aangenomen motie: telt mee als openstaand of afgedaan.",
     )
-    is_overdue = serializers.BooleanField(
-        read_only=True, help_text="Openstaand en de termijn is verstreken."
-    )
-    is_due_soon = serializers.BooleanField(
-        read_only=True,
-        help_text="Openstaand en de termijn verstrijkt binnen COMMITMENT_DUE_SOON_DAYS dagen.",
-    )
     has_no_deadline = serializers.BooleanField(
         read_only=True, help_text="Openstaand zonder (bekende) termijn."
     )
@@ -541,8 +534,6 @@ class CommitmentSerializer(RecordSerializer):
             "status",
             "remaining",
             "is_tracked",
-            "is_overdue",
-            "is_due_soon",
             "has_no_deadline",
             "deadline_history",
             "fulfilled_by",

@@ -96,6 +96,16 @@ def visible_prefetch(lookup, model, user, *select_related):
 CSV_CHUNK_SIZE = 500
 
 
+class Moved(APIException):
+    """A former address of a record (an old slug or id) or its uuid: where the record is now.
+    301 for a read; 308 for a write, which a client repeats at the new address unchanged."""
+
+    def __init__(self, location, method):
+        self.status_code = 301 if method in SAFE_METHODS else 308
+        self.location = location
+        super().__init__(f"Dit record staat nu op {location}; gebruik voortaan dat adres.")
+
+
 class PayloadTooLarge(APIException):
     status_code = 413
     default_detail = "Het verzoek is te groot."
@@ -208,6 +218,24 @@ class RecordViewSet(viewsets.ModelViewSet):
             return reason or "Aangemaakt via de API"
         return reason
 
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            self.moved(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+            raise
+
+    def moved(self, address):
+        """Raise `Moved` when `address` is a former address or the uuid of a record the reader
+        may see."""
+        record = self.get_queryset().formerly_at(address)
+        if record is None:
+            return
+        current = getattr(record, "public_id", None) or record.slug
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        location = self.reverse_action("detail", kwargs={kwarg: current})
+        raise Moved(location, self.request.method)
+
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
         return with_etag(Response(self.get_serializer(record).data), record.version)
@@ -234,8 +262,9 @@ class RecordViewSet(viewsets.ModelViewSet):
             saved(serializer)
         except StaleRecord:
             raise PreconditionFailed from None
-        # Read back as a reader would: computed flags and related lists as they are now.
-        record = self.get_object()
+        # Read back as a reader would: computed flags and related lists as they are now; by
+        # key, for a write may have changed the record's address.
+        record = self.get_queryset().get(pk=record.pk)
         return with_etag(Response(self.get_serializer(record).data), record.version)
 
     def destroy(self, request, *args, **kwargs):
@@ -359,6 +388,7 @@ class PublicIdLookupMixin:
         try:
             record = self.filter_queryset(self.get_queryset()).get_by_public_id(self.kwargs["id"])
         except self.model.DoesNotExist:
+            self.moved(self.kwargs["id"])
             raise Http404 from None
         self.check_object_permissions(self.request, record)
         return record

@@ -61,11 +61,13 @@ def test_a_setting_the_query_reads_applies_to_public_reads_at_once(db, api, sett
     in_eight_days = timezone.localdate() + datetime.timedelta(days=8)
     soon = factories.CommitmentFactory(deadline=in_eight_days.isoformat())
     settings.COMMITMENT_DUE_SOON_DAYS = 5
-    assert api.get(f"{COMMITMENTS}/{soon.public_id}").json()["isDueSoon"] is False
+    assert api.get(COMMITMENTS, {"dueSoon": "true"}).json()["count"] == 0
 
     settings.COMMITMENT_DUE_SOON_DAYS = 10
 
-    assert api.get(f"{COMMITMENTS}/{soon.public_id}").json()["isDueSoon"] is True
+    assert [
+        item["uuid"] for item in api.get(COMMITMENTS, {"dueSoon": "true"}).json()["results"]
+    ] == [str(soon.uuid)]
 
 
 def test_a_write_still_needs_the_models_permission(commitments, api, django_user_model):

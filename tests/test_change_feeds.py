@@ -60,8 +60,8 @@ def save_at(record, moment, **changes):
 def test_loading_the_memo_shows_its_records_as_created_with_their_api_url(memo, api):
     entries = all_changes(api, pageSize=1000)
 
-    (program,) = [e for e in entries if e["type"] == "program" and e["id"] == "limburgmakers"]
-    assert program["action"] == "created"
+    program = next(e for e in entries if e["type"] == "program" and e["id"] == "limburgmakers")
+    assert program["action"] == "nieuw"
     assert program["url"] == "http://testserver/api/v1/programs/limburgmakers"
     assert api.get(program["url"]).status_code == 200
     line = next(e for e in entries if e["id"] == "sterke-maakindustrie-2015-1")
@@ -71,17 +71,23 @@ def test_loading_the_memo_shows_its_records_as_created_with_their_api_url(memo, 
 
 
 def test_changes_come_in_the_order_they_were_made(db, api):
-    program = factories.ProgramFactory(slug="volgorde")
-    save_at(program, timezone.now() + datetime.timedelta(seconds=1), name="Hernoemd")
+    program = factories.ProgramFactory(slug="volgorde", program_line=None, source=None)
+    program.name = "Hernoemd"
+    program.save()
     theme = factories.ThemeFactory(slug="later-thema")
-    save_at(theme, timezone.now() + datetime.timedelta(seconds=2), name="Later")
+    theme.name = "Later"
+    theme.save()
 
     entries = all_changes(api)
 
     times = [datetime.datetime.fromisoformat(entry["changedAt"]) for entry in entries]
     assert times == sorted(times)
-    assert about(entries, "program", "volgorde") == ["created", "updated"]
-    assert about(entries, "theme", "later-thema") == ["created", "updated"]
+    assert [(e["type"], e["id"], e["action"]) for e in entries] == [
+        ("program", "volgorde", "nieuw"),
+        ("program", "volgorde", "gewijzigd"),
+        ("theme", "later-thema", "nieuw"),
+        ("theme", "later-thema", "gewijzigd"),
+    ]
 
 
 def test_a_deleted_record_is_reported_deleted_without_url(db, api):
@@ -91,7 +97,7 @@ def test_a_deleted_record_is_reported_deleted_without_url(db, api):
 
     entries = all_changes(api)
 
-    assert about(entries, "theme", "weg-thema") == ["created", "deleted"]
+    assert about(entries, "theme", "weg-thema") == ["nieuw", "verwijderd"]
     assert entries[-1]["url"] is None
 
 
@@ -113,7 +119,7 @@ def test_a_record_turned_back_into_concept_is_deleted_under_the_id_the_public_kn
 
     response = api.get(f"{API}/changes", {"pageSize": 1000})
 
-    assert about(response.json()["results"], "program", "openbaar") == ["created", "deleted"]
+    assert about(response.json()["results"], "program", "openbaar") == ["nieuw", "verwijderd"]
     assert MARKER.encode() not in response.content
     assert b"geheim-nieuw" not in response.content
 
@@ -123,19 +129,20 @@ def test_publishing_a_concept_reports_it_created(db, api):
 
     save_at(program, timezone.now(), publication_status=PublicationStatus.PUBLISHED)
 
-    assert about(all_changes(api), "program", "eerst-concept") == ["created"]
+    assert about(all_changes(api), "program", "eerst-concept") == ["nieuw"]
 
 
-def test_a_changed_slug_is_the_old_id_deleted_and_the_new_one_created(db, api):
+def test_a_changed_slug_is_an_update_of_the_same_uuid_at_its_new_address(db, api):
     program = factories.ProgramFactory(slug="oude-naam")
 
     save_at(program, timezone.now(), slug="nieuwe-naam")
 
     entries = all_changes(api)
-    assert [(e["id"], e["action"]) for e in entries][-2:] == [
-        ("oude-naam", "deleted"),
-        ("nieuwe-naam", "created"),
+    assert [(e["uuid"], e["id"], e["action"]) for e in entries][-2:] == [
+        (str(program.uuid), "oude-naam", "nieuw"),
+        (str(program.uuid), "nieuwe-naam", "gewijzigd"),
     ]
+    assert api.get(f"{API}/programs/oude-naam")["Location"] == entries[-1]["url"]
 
 
 def test_a_budget_line_of_a_concept_program_does_not_appear(db, api):
@@ -171,7 +178,7 @@ def test_cursor_paging_has_no_gaps_or_duplicates_even_when_changes_share_a_momen
     assert paged == whole
     keys = [(e["type"], e["id"], e["action"]) for e in paged]
     assert len(set(keys)) == len(keys) == len(made) + 3
-    assert {(t, i) for t, i, action in keys if action == "created"} == set(made)
+    assert {(t, i) for t, i, action in keys if action == "nieuw"} == set(made)
 
 
 def test_the_saved_cursor_continues_after_the_last_change_read(db, api):
@@ -247,7 +254,9 @@ def test_the_openapi_document_declares_the_changes_feed(api):
     page = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     assert set(page["properties"]) == {"next", "cursor", "results"}
     entry = document["components"]["schemas"]["Change"]
-    assert set(entry["properties"]) == {"type", "id", "action", "changedAt", "url"}
+    assert set(entry["properties"]) == {"type", "uuid", "id", "action", "changedAt", "url"}
+    actions = document["components"]["schemas"]["ChangeActionEnum"]
+    assert actions["enum"] == ["nieuw", "gewijzigd", "verwijderd"]
 
 
 # The Atom feed
@@ -294,7 +303,8 @@ def read_calendar(client):
 
 
 def events_by_uid(calendar):
-    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+    """{the record's address (the last part of the event's URL): event}."""
+    return {str(event["url"]).rsplit("/", 1)[-1]: event for event in calendar.walk("VEVENT")}
 
 
 def test_each_deadline_is_an_all_day_event_on_the_last_day_of_its_period(db, client):
@@ -306,17 +316,17 @@ def test_each_deadline_is_an_all_day_event_on_the_last_day_of_its_period(db, cli
 
     events = events_by_uid(read_calendar(client))
 
-    promise = events["commitment-toezegging-3001@testserver"]
+    promise = events["toezegging-3001"]
     assert promise.decoded("dtstart") == datetime.date(2016, 8, 31)
     assert promise.decoded("dtend") == datetime.date(2016, 9, 1)
     assert str(promise["summary"]) == "Toezegging 3001: Evaluatie (termijn medio 2016)"
     assert "1 mei 2016 tot en met 31 augustus 2016" in str(promise["description"])
     assert str(promise["url"]) == "http://testserver/toezeggingen/toezegging-3001"
     assert promise["dtstamp"]
-    action = events["action-besluit-pilot@testserver"]
+    action = events["besluit-pilot"]
     assert action.decoded("dtstart") == datetime.date(2015, 11, 30)
     assert "najaar 2015" in str(action["summary"])
-    day = events["commitment-toezegging-3002@testserver"]
+    day = events["toezegging-3002"]
     assert day.decoded("dtstart") == datetime.date(2016, 3, 3)
 
 
@@ -324,6 +334,20 @@ def test_the_calendar_is_stable_between_requests(db, client):
     factories.CommitmentFactory(number="3003", deadline="eind 2016")
 
     assert client.get("/termijnen.ics").content == client.get("/termijnen.ics").content
+
+
+def test_a_calendar_uid_is_the_records_uuid_whatever_the_host_or_slug(db, client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    action = factories.ActionFactory(slug="oude-slug", due="2030")
+    first = read_calendar(client)
+    action.slug = "nieuwe-slug"
+    action.save()
+
+    response = client.get("/termijnen.ics", HTTP_HOST="localhost")
+
+    later = Calendar.from_ical(response.content)
+    uids = [[str(event["uid"]) for event in calendar.walk("VEVENT")] for calendar in (first, later)]
+    assert uids[0] == uids[1] == [f"{action.uuid}@{settings.SITE_DOMAIN}"]
 
 
 def test_the_calendar_has_only_public_records_with_a_deadline(db, client):
@@ -336,7 +360,7 @@ def test_the_calendar_has_only_public_records_with_a_deadline(db, client):
     calendar = read_calendar(client)
 
     assert MARKER not in calendar.to_ical().decode()
-    assert set(events_by_uid(calendar)) == {"action-met-termijn@testserver"}
+    assert set(events_by_uid(calendar)) == {"met-termijn"}
 
 
 def test_the_calendar_holds_what_is_open_unless_asked_for_every_deadline(db, client):
@@ -346,13 +370,13 @@ def test_the_calendar_holds_what_is_open_unless_asked_for_every_deadline(db, cli
     factories.ActionFactory(slug="klaar", due="2016", status="done")
 
     assert set(events_by_uid(read_calendar(client))) == {
-        "commitment-toezegging-3101@testserver",
-        "action-loopt@testserver",
+        "toezegging-3101",
+        "loopt",
     }
     every = Calendar.from_ical(client.get("/termijnen.ics", {"status": "alle"}).content)
     assert len(events_by_uid(every)) == 4
     fulfilled = Calendar.from_ical(client.get("/termijnen.ics", {"status": "voldaan"}).content)
-    assert set(events_by_uid(fulfilled)) == {"commitment-toezegging-3102@testserver"}
+    assert set(events_by_uid(fulfilled)) == {"toezegging-3102"}
 
 
 def test_the_calendar_takes_the_registers_filters(db, client):
@@ -367,9 +391,7 @@ def test_the_calendar_takes_the_registers_filters(db, client):
     response = client.get("/termijnen.ics", {"theme": "reshoring", "kind": "motie"})
 
     assert response.status_code == 200
-    assert set(events_by_uid(Calendar.from_ical(response.content))) == {
-        "commitment-motie-615@testserver"
-    }
+    assert set(events_by_uid(Calendar.from_ical(response.content))) == {"motie-615"}
 
 
 def test_a_calendar_filter_the_register_refuses_is_a_400_that_says_why(db, client):

@@ -73,11 +73,15 @@ def subsidies(db):
     return made
 
 
+def grant_id(subsidy):
+    return f"360G-limburg-{subsidy.uuid}"
+
+
 def test_360giving_has_the_published_grants_with_the_standards_required_fields(subsidies, api):
     found = grants(api)
 
-    assert set(found) == {"360G-limburg-op-een-dag", "360G-limburg-in-een-maand"}
-    grant = found["360G-limburg-op-een-dag"]
+    assert set(found) == {grant_id(subsidies["op-een-dag"]), grant_id(subsidies["in-een-maand"])}
+    grant = found[grant_id(subsidies["op-een-dag"])]
     assert grant["title"] == "KennisCheque: Hotraco Group BV"
     assert grant["description"] == "Kennisvraag over meet- en regelsystemen."
     assert grant["currency"] == "EUR"
@@ -86,7 +90,7 @@ def test_360giving_has_the_published_grants_with_the_standards_required_fields(s
     assert "awardPeriod" not in grant
     assert grant["recipientOrganization"] == [
         {
-            "id": "360G-limburg-org-hotraco-group",
+            "id": f"360G-limburg-org-{grant_recipient(subsidies).uuid}",
             "name": "Hotraco Group BV",
             "addressLocality": "Horst",
             "url": "https://hotraco.com",
@@ -97,7 +101,7 @@ def test_360giving_has_the_published_grants_with_the_standards_required_fields(s
     ]
     assert grant["grantProgramme"] == [
         {
-            "code": "kennischeque",
+            "code": str(subsidies["op-een-dag"].instrument.uuid),
             "title": "KennisCheque",
             "url": "http://testserver/programmas/kennischeque",
         }
@@ -107,8 +111,28 @@ def test_360giving_has_the_published_grants_with_the_standards_required_fields(s
     assert datetime.datetime.fromisoformat(grant["dateModified"]).tzinfo is not None
 
 
+def grant_recipient(subsidies):
+    return subsidies["op-een-dag"].recipient
+
+
+def test_a_grant_ids_survive_renaming_the_subsidy_and_its_recipient(subsidies, api):
+    before = set(grants(api))
+    subsidy = subsidies["op-een-dag"]
+    subsidy.recipient.slug = "hotraco-nieuw"
+    subsidy.recipient.save()
+    subsidy.slug = "nieuwe-slug"
+    subsidy.save()
+
+    after = grants(api)
+
+    assert set(after) == before
+    assert after[grant_id(subsidy)]["recipientOrganization"][0]["id"].endswith(
+        str(subsidy.recipient.uuid)
+    )
+
+
 def test_a_grant_dated_by_a_period_says_so_instead_of_pretending_a_day(subsidies, api):
-    grant = grants(api)["360G-limburg-in-een-maand"]
+    grant = grants(api)[grant_id(subsidies["in-een-maand"])]
 
     assert grant["awardDate"] == "2015-04-01"
     assert grant["awardPeriod"] == "april 2015"
@@ -129,13 +153,13 @@ def test_the_360giving_csv_has_the_standards_column_titles_and_the_same_grants(s
     found = grants(api)
     assert [row["Identifier"] for row in rows] == list(found)
     row = rows[0]
-    assert row["Identifier"] == "360G-limburg-op-een-dag"
+    assert row["Identifier"] == grant_id(subsidies["op-een-dag"])
     assert row["Amount Awarded"] == "12500.50"
     assert row["Award Date"] == "2015-04-07"
-    assert row["Recipient Org:Identifier"] == "360G-limburg-org-hotraco-group"
+    assert row["Recipient Org:Identifier"] == f"360G-limburg-org-{grant_recipient(subsidies).uuid}"
     assert row["Recipient Org:City"] == "Horst"
     assert row["Funding Org:Name"] == "Provincie Limburg"
-    assert row["Grant Programme:Code"] == "kennischeque"
+    assert row["Grant Programme:Code"] == str(subsidies["op-een-dag"].instrument.uuid)
     assert rows[1]["Award Period"] == "april 2015"
 
 

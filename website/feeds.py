@@ -13,15 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from budgets.feeds import FEED_TYPES, record_path
 from common.formats import format_money
 from common.fuzzydates import FuzzyDate, fuzzy_dates_of
-from programs.changes import CREATED, DELETED, UPDATED, latest_changes
+from programs.changes import DELETED, UPDATED, latest_changes
+from programs.models import PublicChange
 
 TYPES_BY_NAME = {feed_type.name: feed_type for feed_type in FEED_TYPES}
 ATOM_ENTRIES = 50
-ACTION_WORDS = {
-    CREATED: _("nieuw of gepubliceerd"),
-    "updated": _("gewijzigd"),
-    DELETED: _("verwijderd of niet meer openbaar"),
-}
+ACTION_WORDS = dict(PublicChange.Action.choices)
 # The pages of the record types that have one: (the record's page, the list of its kind).
 PAGES = {
     "document": ("document-detail", "document-list"),
@@ -31,7 +28,8 @@ PAGES = {
     "theme": ("theme-detail", "theme-list"),
     "action": ("action-detail", "action-list"),
 }
-# Feed entry ids: stable UUIDs derived from the change, the same on every request.
+# Feed entry ids: UUIDs derived from the record's uuid and the change, the same on every
+# request and whatever the record's slug or the request's host.
 ENTRY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://www.limburg.nl/maakindustrie/wijzigingen")
 
 
@@ -50,7 +48,7 @@ class ChangesFeed(Feed):
         return reverse("home")
 
     def items(self):
-        return latest_changes(FEED_TYPES, limit=ATOM_ENTRIES)
+        return latest_changes(limit=ATOM_ENTRIES)
 
     def item_title(self, change):
         kind = capfirst(TYPES_BY_NAME[change.type].model._meta.verbose_name)
@@ -61,13 +59,13 @@ class ChangesFeed(Feed):
         when = date_format(localtime(change.changed_at), "j F Y, H:i")
         said = _("%(kind)s %(id)s: %(action)s op %(when)s.") % {
             "kind": capfirst(kind),
-            "id": change.id,
+            "id": change.record_id,
             "action": ACTION_WORDS[change.action],
             "when": when,
         }
-        if change.action != UPDATED:
+        if change.action != UPDATED or change.history_id is None:
             return said
-        changed = changed_fields(TYPES_BY_NAME[change.type], change.position.history_id)
+        changed = changed_fields(TYPES_BY_NAME[change.type], change.history_id)
         if not changed:
             return said
         lines = "; ".join(f"{label}: {old} → {new}" for label, old, new in changed)
@@ -81,11 +79,10 @@ class ChangesFeed(Feed):
         detail, listing = PAGES[change.type]
         if change.action == DELETED:
             return reverse(listing)
-        return reverse(detail, args=[change.id])
+        return reverse(detail, args=[change.record_id])
 
     def item_guid(self, change):
-        position = change.position
-        name = f"{position.type}/{position.history_id}/{position.step}"
+        name = f"{change.record_uuid}/{change.changed_at.isoformat()}/{change.action}"
         return uuid.uuid5(ENTRY_NAMESPACE, name).urn
 
     item_guid_is_permalink = False

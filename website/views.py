@@ -6,7 +6,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, wraps
 from operator import attrgetter
 from pathlib import Path
 from urllib.parse import urlencode
@@ -97,6 +97,27 @@ def accessibility_statement(request):
         "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
     }
     return render(request, "accessibility.html", context)
+
+
+def former_addresses(model):
+    """A record's page that answers a former address (an old slug or id) or the record's uuid
+    with a permanent redirect to its page now, for the records the reader may see."""
+
+    def decorate(view):
+        @wraps(view)
+        def answer(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                (address,) = [*args, *kwargs.values()]
+                record = model.objects.visible_to(request.user).formerly_at(address)
+                if record is None:
+                    raise
+                return redirect(record, permanent=True)
+
+        return answer
+
+    return decorate
 
 
 def actions_for(user):
@@ -271,6 +292,7 @@ def action_list(request):
     )
 
 
+@former_addresses(Action)
 def action_detail(request, slug):
     """An action: who carries it out, in which program, for which commitments, from which source."""
     user = request.user
@@ -368,6 +390,7 @@ def document_list(request):
     )
 
 
+@former_addresses(Document)
 def document_detail(request, slug):
     user = request.user
     document = get_object_or_404(
@@ -484,6 +507,7 @@ def program_list(request):
     )
 
 
+@former_addresses(Program)
 def program_detail(request, slug):
     user = request.user
     program = get_object_or_404(
@@ -589,6 +613,7 @@ def organisation_list(request):
     )
 
 
+@former_addresses(Organisation)
 def organisation_detail(request, slug):
     user = request.user
     organisation = get_object_or_404(
@@ -619,6 +644,7 @@ def organisation_detail(request, slug):
     )
 
 
+@former_addresses(Commitment)
 def commitment_detail(request, public_id):
     """A commitment and its chain: who carries it out, with what money, and how it was settled."""
     user = request.user
@@ -683,6 +709,7 @@ def commitment_detail(request, public_id):
     )
 
 
+@former_addresses(Theme)
 def theme_detail(request, slug):
     """A theme: its programs, actions, commitments and key figures, and what its programs cost."""
     user = request.user

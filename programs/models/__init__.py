@@ -19,6 +19,7 @@ from .commitments import (
     flag,
 )
 from .documents import Document, DocumentQuerySet
+from .feed import PublicChange
 from .programs import (
     BudgetProgram,
     Organisation,
@@ -84,6 +85,7 @@ __all__ = [
     "ProgramOrganisationManager",
     "ProgramOrganisationQuerySet",
     "ProgramQuerySet",
+    "PublicChange",
     "PublicationStatus",
     "Publishable",
     "PublishableQuerySet",

@@ -439,6 +439,11 @@ class Commitment(Publishable, Cited):
         return Concat("kind", models.Value("-"), "number", output_field=models.CharField())
 
     @classmethod
+    def former_address(cls, address):
+        parts = cls.split_public_id(address)
+        return None if parts is None else {"kind": parts[0], "number": parts[1]}
+
+    @classmethod
     def split_public_id(cls, public_id):
         """`toezegging-1886` -> (`toezegging`, `1886`); None for what is no commitment's id."""
         kind, _sep, number = str(public_id).partition("-")

@@ -84,6 +84,20 @@ class PublishableQuerySet(SearchQuerySet):
             return self.all()
         return self.published()
 
+    def formerly_at(self, address):
+        """The record of this queryset that `address` named: a former slug or public id (the
+        latest to have had it), or the record's `uuid`; None when there is none."""
+        try:
+            return self.filter(uuid=uuid.UUID(str(address))).first()
+        except ValueError:
+            pass
+        lookup = self.model.former_address(str(address))
+        if lookup is None:
+            return None
+        history = self.model.history.model._default_manager.filter(**lookup)
+        latest = history.order_by("-history_date", "-history_id").values_list("id", flat=True)
+        return self.filter(pk__in=latest[:1]).first()
+
     def cached(self, name, compute, *also):
         """`compute(self)`, kept in the cache until the data changes (`common.caching`); the
         key is this query's SQL and that of the querysets `also` the answer depends on."""
@@ -249,6 +263,12 @@ class Publishable(models.Model):
         record._loaded_version = record.__dict__.get("version")
         return record
 
+    @classmethod
+    def former_address(cls, address):
+        """The filter of historical rows that `address` (a slug or public id) names; None when
+        it names none. Every record may have had a slug: see `SluggedRecord`."""
+        return None
+
     @property
     def is_published(self):
         return self.publication_status == PublicationStatus.PUBLISHED
@@ -282,6 +302,10 @@ class SluggedRecord(Publishable):
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def former_address(cls, address):
+        return {"slug": address}
 
 
 class Cited(models.Model):
