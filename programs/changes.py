@@ -329,6 +329,18 @@ class Links:
         return set(getattr(instance, self.relation.name).values_list("pk", flat=True))
 
 
+def record_created(feed_types, created, batch_size=2000):
+    """Write `nieuw` for records inserted in bulk, which sends no signals: `created` maps a
+    model to the keys it inserted; those the public reads now get an entry."""
+    at = timezone.now()
+    for feed_type in feed_types:
+        keys = created.get(feed_type.model, [])
+        for start in range(0, len(keys), batch_size):
+            rows = feed_type.linked_rows("pk__in", keys[start : start + batch_size])
+            made = [entry(feed_type, CREATED, row, at) for row in rows.values() if row.public]
+            write(made, feed_type.model)
+
+
 def entry(feed_type, action, row, at, history_id=None):
     return PublicChange(
         changed_at=at,

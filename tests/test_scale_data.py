@@ -209,6 +209,20 @@ def test_published_records_are_in_the_api_and_concept_ones_are_not(api):
 
 
 @pytest.mark.django_db
+def test_the_changes_feed_has_every_generated_public_record_as_new_once():
+    from programs.models import PublicChange
+
+    generate()
+
+    entries = PublicChange.objects.filter(action=PublicChange.Action.CREATED)
+    for model, type_name in [(BudgetLine, "budget-line"), (Commitment, "commitment")]:
+        public = set(model.objects.published().values_list("uuid", flat=True))
+        reported = list(entries.filter(type=type_name).values_list("record_uuid", flat=True))
+        assert public and len(reported) == len(set(reported)) == len(public)
+        assert set(reported) == public
+
+
+@pytest.mark.django_db
 def test_the_audit_log_gets_one_line_per_model_not_one_per_record():
     lines = []
 

@@ -36,9 +36,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from budgets.feeds import FEED_TYPES
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
 from common.caching import data_changed
 from common.fuzzydates import FuzzyDate, Precision
+from programs.changes import record_created
 from programs.models import (
     BudgetProgram,
     Commitment,
@@ -289,6 +291,8 @@ class Generator:
         self.reason = f"Gegenereerd (schaal {scale:g}, zaad {seed})"
         self.counts = {}
         self.tables = set()
+        #: {model: keys inserted}, for the changes feed.
+        self.created = {}
 
     # Helpers -------------------------------------------------------------------------------
 
@@ -330,6 +334,7 @@ class Generator:
     def write(self, model, objs, history=None):
         """Insert `objs` and their history rows in bulk; `history` overrides per record."""
         created = model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
+        self.created.setdefault(model, []).extend(obj.pk for obj in created)
         history_model = model.history.model
         tracked = [field.attname for field in history_model.tracked_fields]
         rows = []
@@ -981,7 +986,9 @@ class Command(BaseCommand):
         began = time.monotonic()
         with transaction.atomic():
             counts = generator.run()
-            # Bulk inserts send no signals: the cached figures learn of them here.
+            # Bulk inserts send no signals: the changes feed and the cached figures learn of
+            # them here.
+            record_created(FEED_TYPES, generator.created)
             data_changed()
         analysed = time.monotonic()
         self.analyse(generator.tables)
