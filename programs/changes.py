@@ -21,6 +21,8 @@ that has read up to an id never finds an entry before it later.
 """
 
 import base64
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connections, router
@@ -44,6 +46,8 @@ FEED_LOCK = 0x6C696D62  # "limb"
 #: the record showing it (its publication always is).
 NAMED = ("slug", "name")
 TITLED = ("slug", "title")
+# False while a restore loads a feed that already says what happened (`not_recorded`).
+_recording = ContextVar("feed_recording", default=True)
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,17 @@ def latest_change_at():
 # Writing
 
 
+@contextmanager
+def not_recorded():
+    """Write no entries for the writes made inside: for a restore, whose data brings the feed
+    it had, ids and all."""
+    token = _recording.set(False)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
 @dataclass(frozen=True, eq=False)
 class Watch:
     """A feed type whose records show records of the watched model through `lookup`."""
@@ -227,6 +242,8 @@ class Writes:
 
     def before(self, sender, instance, raw=False, **kwargs):
         """Before a save or delete: what the public reads now of every record it touches."""
+        if not _recording.get():
+            return
         if instance.pk is None:
             instance._feed_before = (None, {})
             return
@@ -235,11 +252,14 @@ class Writes:
         instance._feed_before = (values, rows)
 
     def after(self, sender, instance, raw=False, **kwargs):
+        if not _recording.get():
+            return
         values = self.model._base_manager.filter(pk=instance.pk).values().first()
         self.record(instance, values)
 
     def after_delete(self, sender, instance, **kwargs):
-        self.record(instance, None)
+        if _recording.get():
+            self.record(instance, None)
 
     def __iter__(self):
         return iter(self.watches)
@@ -304,6 +324,8 @@ class Links:
         ]
 
     def changed(self, sender, instance, action, reverse, model, pk_set, **kwargs):
+        if not _recording.get():
+            return
         if action == "pre_clear":
             instance._feed_cleared = self.linked(instance, reverse)
             return
