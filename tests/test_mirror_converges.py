@@ -2,8 +2,10 @@
 from the moment it started has, after any sequence of edits, exactly what a fresh listing
 gives. The test is that system: it keeps a mirror by the API alone."""
 
+import threading
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,3 +278,54 @@ def test_the_feed_entry_is_written_with_the_edit_or_not_at_all(memo, api):
     entries, _body = pages(api, f"{API}/changes", cursor=cursor)
     assert entries == []
     assert Theme.objects.get(slug="digitalisering").name != "Nooit opgeslagen"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_never_finds_an_entry_behind_its_cursor_later(api):
+    """Two writers: the first to write commits last. Its entry must not take an id below one
+    a reader has already read past: the second writer's entry waits for its commit."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs a server database")
+    first, second = factories.ThemeFactory(), factories.ThemeFactory()
+    cursor = feed_cursor(api)
+    first_wrote, first_may_commit = threading.Event(), threading.Event()
+
+    def write_first():
+        with transaction.atomic():
+            first.name = "Eerst geschreven, laatst vastgelegd"
+            first.save()
+            first_wrote.set()
+            first_may_commit.wait(10)
+        connection.close()
+
+    def write_second():
+        first_wrote.wait(10)
+        second.name = "Later geschreven"
+        second.save()
+        connection.close()
+
+    writers = [threading.Thread(target=write_first), threading.Thread(target=write_second)]
+    for writer in writers:
+        writer.start()
+    assert wait_for_a_writer_waiting_on_the_feed(), "the second writer never waited"
+    entries, _body = pages(api, f"{API}/changes", cursor=cursor)
+    assert entries == []
+    first_may_commit.set()
+    for writer in writers:
+        writer.join()
+
+    entries, _body = pages(api, f"{API}/changes", cursor=cursor)
+    assert [entry["uuid"] for entry in entries] == [str(first.uuid), str(second.uuid)]
+
+
+def wait_for_a_writer_waiting_on_the_feed(attempts=500):
+    """Whether a transaction comes to wait for the feed's lock (asked of PostgreSQL)."""
+    with connection.cursor() as cursor:
+        for _ in range(attempts):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            cursor.execute("SELECT pg_sleep(0.01)")
+    return False
