@@ -232,6 +232,9 @@ class RecordViewSet(viewsets.ModelViewSet):
         if record is None:
             return
         current = getattr(record, "public_id", None) or record.slug
+        if current == address:
+            # There, but not found for another reason (a filter in the query).
+            return
         kwarg = self.lookup_url_kwarg or self.lookup_field
         location = self.reverse_action("detail", kwargs={kwarg: current})
         raise Moved(location, self.request.method)

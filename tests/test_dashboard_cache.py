@@ -329,8 +329,13 @@ def test_the_version_changes_only_when_the_write_commits(lines, django_capture_o
     for callback in callbacks:
         callback()
     changed = {table for table, version in data_versions().items() if versions[table] != version}
-    # The table written and its history table; every other figure stays valid.
-    assert changed == {"budgets_budgetline", "budgets_historicalbudgetline"}
+    # The table written, its history table and the changes feed; every other figure stays
+    # valid.
+    assert changed == {
+        "budgets_budgetline",
+        "budgets_historicalbudgetline",
+        "programs_publicchange",
+    }
 
 
 def test_a_transaction_that_wrote_reads_its_own_writes(api, lines):

@@ -118,7 +118,7 @@ def test_a_former_address_of_a_record_now_in_concept_reveals_nothing(db, api, cl
 
 
 @pytest.mark.parametrize(
-    "make, page",
+    "make, address",
     [
         (lambda: renamed(factories.ProgramFactory(slug="p-oud"), "p-nieuw"), "/programmas/p-oud"),
         (lambda: renamed(factories.ThemeFactory(slug="t-oud"), "t-nieuw"), "/themas/t-oud"),
@@ -133,10 +133,10 @@ def test_a_former_address_of_a_record_now_in_concept_reveals_nothing(db, api, cl
         ),
     ],
 )
-def test_a_page_at_a_former_address_redirects_permanently_to_the_new_one(db, client, make, page):
+def test_a_page_at_a_former_address_redirects_permanently_to_the_new_one(db, client, make, address):
     record = make()
 
-    response = client.get(page)
+    response = client.get(address)
 
     assert response.status_code == 301
     assert response["Location"] == record.get_absolute_url()

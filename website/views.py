@@ -111,7 +111,9 @@ def former_addresses(model):
             except Http404:
                 (address,) = [*args, *kwargs.values()]
                 record = model.objects.visible_to(request.user).formerly_at(address)
-                if record is None:
+                # At its own address the record is there, and the 404 is about something else
+                # (a page of a list past its end).
+                if record is None or record.get_absolute_url() == request.path:
                     raise
                 return redirect(record, permanent=True)
 
