@@ -6,6 +6,7 @@ there) and is left out; a PM line or a line paid by others has an empty amount a
 so in `contributionKind`, so that no sum counts it as 0.
 """
 
+from django.conf import settings
 from django.urls import reverse
 
 from common.fuzzydates import Precision
@@ -98,9 +99,32 @@ def json_number(amount):
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+def open_data_licence():
+    """The licence the province publishes its open data under (`OPEN_DATA_LICENCE`): a Data
+    Package `licenses` entry, `{"name": "CC0-1.0", "path": ..., "title": ...}`."""
+    return dict(settings.OPEN_DATA_LICENCES[settings.OPEN_DATA_LICENCE])
+
+
+# The 360Giving Data Standard version the package follows (its schema is in vendor/360giving).
+GIVING_VERSION = "1.4"
+
+
 def giving_package(request):
-    """The 360Giving data package: `{"grants": [...]}`."""
-    return {"grants": [grant(subsidy, request) for subsidy in awarded_subsidies()]}
+    """The 360Giving data package: `{"grants": [...]}` with the package metadata, among which
+    the licence (the standard has it on the package; a grant has no licence of its own)."""
+    return {
+        "version": GIVING_VERSION,
+        "title": "Subsidies maakindustrie, Provincie Limburg",
+        "description": (
+            "Verleende en vastgestelde subsidies van Provincie Limburg voor de maakindustrie "
+            "met een bekend bedrag en een bekende datum."
+        ),
+        "publisher": {"name": FUNDER["name"], "identifier": FUNDER["id"]},
+        "license": open_data_licence()["path"],
+        "accessURL": request.build_absolute_uri(reverse("home")),
+        "downloadURL": request.build_absolute_uri(reverse("api:subsidy-three-sixty-giving")),
+        "grants": [grant(subsidy, request) for subsidy in awarded_subsidies()],
+    }
 
 
 def giving_table(request):
@@ -132,7 +156,14 @@ def giving_table(request):
         ]
 
 
-# Fiscal Data Package (v1.0-rc.1: Tabular Data Package with `columnType` on the fields)
+# Fiscal Data Package v1.0-rc.1: a Tabular Data Package whose fields carry a `columnType`
+# (the FDP 0.3 `model` is gone from that version). It declares the profile
+# `tabular-data-package`, which validators know without fetching anything, and names the FDP
+# version in `fiscalDataPackage`.
+FISCAL_DATA_PACKAGE = {
+    "version": "1.0-rc.1",
+    "url": "https://specs.frictionlessdata.io/fiscal-data-package/",
+}
 
 CONTRIBUTION_KIND_HELP = (
     "amount: een bekend bedrag (wie betaalt staat in funder); pm: pro memorie, het bedrag "
@@ -217,7 +248,8 @@ def published_budget_lines():
 def fiscal_data_package(request):
     """The `datapackage.json` descriptor; its one resource is the CSV of `fiscal_table`."""
     return {
-        "profile": "fiscal-data-package",
+        "profile": "tabular-data-package",
+        "fiscalDataPackage": FISCAL_DATA_PACKAGE,
         "name": "limburg-maakindustrie-begrotingsposten",
         "title": "Begrotingsposten maakindustrie, Provincie Limburg",
         "description": (
@@ -227,6 +259,7 @@ def fiscal_data_package(request):
         ),
         "homepage": request.build_absolute_uri(reverse("home")),
         "countryCode": "NL",
+        "licenses": [open_data_licence()],
         "resources": [
             {
                 "name": "begrotingsposten",

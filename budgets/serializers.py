@@ -215,7 +215,19 @@ class GrantSerializer(serializers.Serializer):
     dataSource = serializers.URLField()
 
 
+class PublisherSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    identifier = serializers.CharField()
+
+
 class GrantPackageSerializer(serializers.Serializer):
+    version = serializers.CharField(help_text="Versie van de 360Giving-standaard (1.4).")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    publisher = PublisherSerializer()
+    license = serializers.URLField(help_text="De licentie van de gegevens (OPEN_DATA_LICENCE).")
+    accessURL = serializers.URLField()
+    downloadURL = serializers.URLField()
     grants = GrantSerializer(many=True)
 
 
@@ -229,11 +241,24 @@ class DataResourceSerializer(serializers.Serializer):
     schema = serializers.DictField(help_text="Table Schema met `columnType` per veld (FDP v1).")
 
 
+class LicenceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="SPDX-code: CC0-1.0 of CC-BY-4.0.")
+    path = serializers.URLField()
+    title = serializers.CharField()
+
+
+class FiscalVersionSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    url = serializers.URLField()
+
+
 class DataPackageSerializer(serializers.Serializer):
-    profile = serializers.CharField()
+    profile = serializers.CharField(help_text="tabular-data-package")
+    fiscalDataPackage = FiscalVersionSerializer(help_text="De gevolgde versie van FDP.")
     name = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
     homepage = serializers.URLField()
     countryCode = serializers.CharField()
+    licenses = LicenceSerializer(many=True)
     resources = DataResourceSerializer(many=True)

@@ -1,13 +1,16 @@
 """The tables of budget lines and subsidies that pages, downloads and the admin share
 (`common.tables.Table`); PM is counted, never summed."""
 
+from collections import Counter
 from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.tables import Column, Table, money_column, record_column
+from common.tables import Column, Part, Table, money_column, record_column
 from programs.tables import citation_column, visible_or_none
+
+from .models import ContributionKind
 
 
 def totals_footer(totals, width):
@@ -22,9 +25,22 @@ def totals_footer(totals, width):
     return [label, *[None] * (width - 2), totals.label]
 
 
+def kinds_counted(kinds):
+    """The totals cell of the kind column: how many lines have no amount, per kind
+    (`6 × PM (pro memorie), 1 × op kosten van derden`); PM is counted, never summed."""
+    counted = Counter(kind for kind in kinds if kind != str(ContributionKind.AMOUNT.label))
+    return ", ".join(f"{count} × {kind}" for kind, count in sorted(counted.items()))
+
+
 def contribution_column(header):
-    """`€ 8,9 mln` (8900000 in a spreadsheet), `PM`, `op kosten EU`."""
-    return money_column(header, attrgetter("amount"), attrgetter("contribution_label"))
+    """`€ 8,9 mln`, `PM`, `op kosten EU` on the page; in a download the euros (8900000, empty
+    for PM and lines paid by others) and the kind of contribution in a column of its own."""
+    kind = Part(
+        _("Soort bijdrage"),
+        lambda line: str(line.get_contribution_kind_display()),
+        total=kinds_counted,
+    )
+    return money_column(header, attrgetter("amount"), attrgetter("contribution_label"), kind=kind)
 
 
 def annex_table(overview, user):
@@ -37,7 +53,7 @@ def annex_table(overview, user):
     columns = [
         # The row as the document names it, linked to its program where that is public.
         Column(_("Programma of maatregel"), attrgetter("label"), link=program_page),
-        Column(_("Rij"), attrgetter("position"), numeric=True),
+        Column(_("Rij"), attrgetter("position"), number=attrgetter("position"), numeric=True),
         contribution_column(_("Provinciale bijdrage")),
     ]
     return Table(

@@ -3,11 +3,11 @@
 A list's CSV has the columns of its JSON records, nested objects flattened with dots
 (`program.slug`, `start.label`, `start.start`), lists joined with `; ` and money as decimal
 text (`8900000.00`). Every cell passes `spreadsheet_safe`: a text that starts with `=` is
-never read as a formula. UTF-8 without byte order mark, comma separated, CRLF line ends.
+never read as a formula. The cells and lines are `common.exports`' CSV convention, the same
+for every CSV the project writes: UTF-8 without byte order mark, comma separated, CRLF line
+ends, ISO dates.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from .exports import spreadsheet_safe
+from .exports import csv_cell, csv_lines
 from .renderers import camel
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -36,28 +36,6 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return b"".join(csv_lines(data))
-
-
-def csv_lines(rows):
-    """Each row as one encoded CSV line, every cell spreadsheet safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate(0)
-
-
-def csv_cell(value):
-    """None as empty, booleans as `true`/`false`, numbers as they are, text spreadsheet safe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
-        return value
-    return spreadsheet_safe(str(value))
 
 
 def csv_response(filename, rows):

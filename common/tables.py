@@ -5,6 +5,7 @@ A view describes each table once (`Table`: caption, columns, rows); the page ren
 on the same URL downloads every row of the list, filters included.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -14,11 +15,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .api import in_total_order, page_of
-from .exports import CONTENT_TYPES, table_response
+from .exports import CONTENT_TYPES, COUNT, DATE, MONEY, TEXT, Source, table_response
 from .formats import format_money
 
 DOWNLOAD_FORMATS = tuple(CONTENT_TYPES)
@@ -36,12 +39,34 @@ FULL_LIST_MAX = 5_000
 
 
 @dataclass(frozen=True)
+class Part:
+    """One column of a download: its header, its value for a row (a Decimal, an int, a date,
+    text or None) and what it holds (`common.exports`: TEXT, MONEY, COUNT, DATE).
+
+    `total(values)` is its cell in the totals row of an XLSX (`sum_of` for amounts and
+    counts); None leaves that cell empty.
+    """
+
+    header: Any
+    value: Callable[[Any], Any]
+    kind: str = TEXT
+    total: Callable[[list], Any] | None = None
+
+
+def sum_of(values):
+    return sum(value for value in values if value is not None)
+
+
+@dataclass(frozen=True)
 class Column:
     """One column: `text(row)` is what the page shows.
 
-    `number(row)`, when given, is what a spreadsheet gets instead of the text (an amount in
-    euros as a Decimal, so it can be summed); None there falls back to the text (`PM`).
-    `link(row)` makes the cell a link; `numeric` aligns it right.
+    `number(row)`, when given, is what a download gets instead of the text (an amount in
+    euros as a Decimal, a count as an int), None an empty cell: the page's `PM` or
+    `onbekend` is never an amount. `kind` says which (MONEY, COUNT). `parts`, when given,
+    are the download's columns for this one (an amount and the kind of contribution; a
+    period's words and its first and last day). `link(row)` makes the cell a link; `numeric`
+    aligns it right.
     """
 
     header: Any
@@ -50,13 +75,29 @@ class Column:
     number: Callable[[Any], Any] | None = None
     numeric: bool = False
     download_header: Any = None
+    kind: str = TEXT
+    parts: tuple = ()
+
+    def download_parts(self):
+        if self.parts:
+            return self.parts
+        header = self.download_header or self.header
+        if self.number is not None:
+            total = sum_of if self.kind in (MONEY, COUNT) else None
+            return (Part(header, self.number, self.kind, total),)
+        return (Part(header, self.shown_text),)
+
+    def shown_text(self, row):
+        text = self.text(row)
+        return "" if text is None else str(text)
 
 
-def money_column(header, amount, otherwise=None, **kwargs):
-    """Amounts: `€ 8,9 mln` on the page, the euros (a Decimal) in a spreadsheet.
+def money_column(header, amount, otherwise=None, *, kind=None, **kwargs):
+    """Amounts: `€ 8,9 mln` on the page, the euros (a Decimal) in a download.
 
-    `amount(row)` is the Decimal or None; for None the cell reads `otherwise(row)` (`PM`,
-    `op kosten EU`, `onbekend`) on the page and in the spreadsheet alike.
+    `amount(row)` is the Decimal or None; for None the page reads `otherwise(row)` (`PM`,
+    `op kosten EU`, `onbekend`) and a download has an empty cell. `kind`, when given, is a
+    `Part` for the kind of contribution, a column of its own in a download.
     """
 
     def text(row):
@@ -65,7 +106,68 @@ def money_column(header, amount, otherwise=None, **kwargs):
             return otherwise(row) if otherwise else ""
         return format_money(value)
 
-    return Column(header, text, number=amount, numeric=True, **kwargs)
+    parts = ()
+    if kind is not None:
+        parts = (Part(kwargs.get("download_header") or header, amount, MONEY, sum_of), kind)
+    return Column(header, text, number=amount, numeric=True, kind=MONEY, parts=parts, **kwargs)
+
+
+def period_column(header, text, first_day, last_day, **kwargs):
+    """A period or a day as policy texts give it (`medio 2016`, `3 augustus 2016`): the words
+    on the page; in a download the words and, as dates, its first and last day (empty when
+    unknown)."""
+    parts = (
+        Part(header, lambda row: "" if text(row) is None else str(text(row))),
+        Part(first_day_header(header), first_day, DATE),
+        Part(last_day_header(header), last_day, DATE),
+    )
+    return Column(header, text, parts=parts, **kwargs)
+
+
+def first_day_header(header):
+    return gettext("%(header)s: eerste dag") % {"header": header}
+
+
+def last_day_header(header):
+    return gettext("%(header)s: laatste dag") % {"header": header}
+
+
+def fuzzy_date_column(header, fuzzy, otherwise=None, **kwargs):
+    """`fuzzy(row)`, a `FuzzyDate` or None, as a period column; None reads `otherwise(row)`
+    on the page (`onbekend`, `geen termijn`)."""
+
+    def text(row):
+        value = fuzzy(row)
+        if value is None:
+            return otherwise(row) if otherwise else ""
+        return value
+
+    def first(row):
+        value = fuzzy(row)
+        return value.start if value else None
+
+    def last(row):
+        value = fuzzy(row)
+        return value.end if value else None
+
+    return period_column(header, text, first, last, **kwargs)
+
+
+def date_column(header, day, **kwargs):
+    """A day (a date or an aware datetime): `3 augustus 2016` on the page, a date in a
+    download."""
+
+    def local_day(row):
+        value = day(row)
+        if isinstance(value, datetime.datetime):
+            return timezone.localdate(value)
+        return value
+
+    def text(row):
+        value = local_day(row)
+        return date_format(value, "j F Y") if value else ""
+
+    return Column(header, text, parts=(Part(header, local_day, DATE),), **kwargs)
 
 
 def record_column(header, record, user, text=str, **kwargs):
@@ -87,8 +189,8 @@ def record_column(header, record, user, text=str, **kwargs):
 
 
 def count_column(header, count, **kwargs):
-    """A count: the same figure on the page and, as a number, in a spreadsheet."""
-    return Column(header, count, number=count, numeric=True, **kwargs)
+    """A count: the same figure on the page and, as a whole number, in a download."""
+    return Column(header, count, number=count, numeric=True, kind=COUNT, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -111,7 +213,10 @@ class Table:
     `download_rows` always reads every row of `rows`, which a page slices with LIMIT/OFFSET.
 
     `footer` is a totals row, one text per column; None widens the cell before it (`["Totaal",
-    None, "€ 77,57 mln + 6 × PM"]`), and is an empty cell in a download.
+    None, "€ 77,57 mln + 6 × PM"]`). A CSV never has it; an XLSX has its own totals row
+    below the data, after an empty row: the footer's label, the amounts and counts summed
+    (`download_totals`). A table whose rows overlap (a line under each of its themes) has no
+    footer, so no totals.
     """
 
     name: str
@@ -241,33 +346,63 @@ class Table:
                 cells.append(Cell(text, numeric=column.numeric, header=str(column.header)))
         return cells
 
+    def download_parts(self):
+        return [part for column in self.columns for part in column.download_parts()]
+
     def download_rows(self):
-        """Every row of the list (not only the page shown) as spreadsheet values: numbers where
-        a column has them, else the text."""
-        rows = []
+        """Every row of the list (not only the page shown) as download values: numbers,
+        dates and text, never a totals row."""
+        parts = self.download_parts()
         records = self.rows
         if isinstance(records, QuerySet):
             # Every row of a long list, in the pages' order: records (and their prefetches)
             # read a chunk at a time.
             records = in_total_order(records).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
-        for row in records:
-            cells = self._cells(row)
-            values = []
-            for column, cell in zip(self.columns, cells, strict=True):
-                number = column.number(row) if column.number else None
-                values.append(cell.text if number is None else number)
-            rows.append(values)
-        if self.footer:
-            rows.append(["" if text is None else str(text) for text in self.footer])
-        return rows
+        return [[part.value(row) for part in parts] for row in records]
 
     def download_headers(self):
-        return [str(column.download_header or column.header) for column in self.columns]
+        return [str(part.header) for part in self.download_parts()]
 
-    def download(self, file_format, filename):
+    def download_totals(self, rows):
+        """The totals row of an XLSX, for a table whose page has a footer: its label, then
+        each column's total (amounts and counts summed, the kinds of contribution counted)."""
+        if not self.footer:
+            return None
+        parts = self.download_parts()
+        totals = [
+            part.total([row[index] for row in rows]) if part.total else None
+            for index, part in enumerate(parts)
+        ]
+        totals[0] = str(self.footer[0])
+        return totals
+
+    def download(self, file_format, filename, source=None):
+        """The whole list as CSV (the data only) or XLSX (the data, the totals below it after
+        an empty row, the sheet `Bron` with `source`)."""
+        rows = self.download_rows()
         return table_response(
-            f"{filename}-{self.name}", self.download_headers(), self.download_rows(), file_format
+            f"{filename}-{self.name}",
+            self.download_headers(),
+            rows,
+            file_format,
+            name=self.name,
+            kinds=[part.kind for part in self.download_parts()],
+            totals=self.download_totals(rows),
+            source=source,
         )
+
+
+def download_source(request, table, active_filters=()):
+    """The `Bron` of a download: the page's address with its filters (without `tabel` and
+    `format`), the table's caption, the filters in force and now."""
+    query = request.GET.copy()
+    for name in ("tabel", "format"):
+        query.pop(name, None)
+    url = request.build_absolute_uri(request.path)
+    if query:
+        url = f"{url}?{query.urlencode()}"
+    filters = [(str(item.label), str(item.value)) for item in active_filters]
+    return Source(url=url, title=str(table.caption), filters=filters)
 
 
 def slice_of(rows, start, stop):
@@ -330,7 +465,8 @@ def render_with_tables(
             "format": file_format or ""
         }
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-    return table.download(file_format, filename)
+    source = download_source(request, table, context.get("active_filters", []))
+    return table.download(file_format, filename, source)
 
 
 def render_full_list(request, context, tables, name, heading=None):

@@ -407,6 +407,28 @@ CORS_EXPOSE_HEADERS = ["API-Version", "ETag", "Retry-After"]
 # Backups keep the history's timestamps to the microsecond.
 SERIALIZATION_MODULES = {"json": "common.json_format"}
 
+# The licence of the open data (the 360Giving package, the Fiscal Data Package, the table
+# downloads): CC0-1.0 (public domain, the default) or CC-BY-4.0 (attribution), the two the
+# province publishes open data under.
+OPEN_DATA_LICENCES = {
+    "CC0-1.0": {
+        "name": "CC0-1.0",
+        "title": "Creative Commons Zero v1.0 Universal",
+        "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+    },
+    "CC-BY-4.0": {
+        "name": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+    },
+}
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC0-1.0").strip()
+if OPEN_DATA_LICENCE not in OPEN_DATA_LICENCES:
+    raise ImproperlyConfigured(
+        f"OPEN_DATA_LICENCE must be one of {', '.join(OPEN_DATA_LICENCES)}, "
+        f"not {OPEN_DATA_LICENCE!r}."
+    )
+
 API_VERSION = "1.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limburg maakindustrie tracker API",

@@ -26,6 +26,7 @@ from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from common.exports import Source, csv_content, workbook_content
 from common.formats import dutch_number
 from common.fuzzydates import fuzzy_dates_of
 
@@ -588,8 +589,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_form_class = SpreadsheetImportForm
     # The links are in publishable_change_list.html, beside the others.
     import_export_change_list_template = None
-    # Excel reads a UTF-8 CSV correctly only with a byte order mark.
-    to_encoding = "utf-8-sig"
+    # The export is written by `get_export_data`, by the CSV and XLSX conventions of every
+    # download (`common.exports`): CSV in UTF-8 without byte order mark.
+    to_encoding = "utf-8"
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -604,6 +606,34 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             return super().get_export_queryset(request)
         except IncorrectLookupParameters as error:
             raise BadRequest(f"Unknown export filter: {error}") from None
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """The export as every CSV and XLSX of the project is written (`common.exports`):
+        the cells in their own types (amounts as Decimal, whole numbers, a day as a date, a
+        period as its Dutch words), so a CSV has `8900000.00` and ISO dates and an XLSX has
+        number and date cells and a sheet `Bron`. The import reads either back unchanged.
+        """
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        kwargs.pop("encoding", None)
+        data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+        rows = [list(row) for row in data]
+        if file_format.get_extension() == "csv":
+            return csv_content(data.headers, rows)
+        name = capfirst(str(self.opts.verbose_name_plural))
+        return workbook_content(name, data.headers, rows, source=self.export_source(request))
+
+    def export_source(self, request):
+        """The `Bron` of an export: the list in the admin with the filters the export used."""
+        query = request.GET.copy()
+        url = request.build_absolute_uri(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
+        if query:
+            url = f"{url}?{query.urlencode()}"
+        filters = [(key, value) for key, values in query.lists() for value in values]
+        title = capfirst(str(self.opts.verbose_name_plural))
+        return Source(url=url, title=title, filters=filters)
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_import_template"

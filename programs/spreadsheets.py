@@ -35,7 +35,7 @@ from import_export.tmp_storages import CacheStorage
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
-from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, spreadsheet_safe
+from common.exports import CONTENT_TYPES, FORMULA_TRIGGERS, csv_content, spreadsheet_safe
 from common.formats import dutch_number, parse_dutch_number, parse_money
 from common.fuzzydates import FuzzyDate, Precision, check_year, fuzzy_dates_of
 
@@ -164,6 +164,8 @@ class FuzzyDateWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        if kwargs.get("force_native_type") and value.precision == Precision.DAY:
+            return value.start  # a date cell in XLSX, an ISO date in CSV; both read back
         with translation.override("nl"):
             return str(value)
 
@@ -454,7 +456,7 @@ def import_reason(file_name, user, limit):
 @dataclass(frozen=True)
 class PreviewCell:
     """One cell of the import preview: the field before the row (None for a new record) and
-    after it, both as the export writes them."""
+    after it, both written the Dutch way (`8.900.000,00`, `7 november 2014`)."""
 
     old: str | None
     new: str
@@ -568,8 +570,8 @@ class RecordResource(resources.ModelResource):
         self.row_before = self.shown_cells(instance) if previewing and not new else None
 
     def after_import_row(self, row, row_result, **kwargs):
-        """The preview's cells of a row read without errors: each column as the export writes
-        it, before and after the row (`PreviewCell`), in the order of `get_diff_headers`. Only
+        """The preview's cells of a row read without errors: each column written the Dutch
+        way, before and after the row (`PreviewCell`), in the order of `get_diff_headers`. Only
         in the preview: the confirmation shows no rows, so it need not read them twice."""
         super().after_import_row(row, row_result, **kwargs)
         if not kwargs.get("dry_run"):
@@ -579,7 +581,8 @@ class RecordResource(resources.ModelResource):
         row_result.changes = [PreviewCell(old, new) for old, new in zip(before, after, strict=True)]
 
     def shown_cells(self, instance):
-        """The record's cells as the export writes them (`1.234,56`, `medio 2016`, `ja`)."""
+        """The record's cells for people (`1.234,56`, `medio 2016`, `ja`): the widgets' text,
+        where the export asks them for values (`force_native_type`: 1234.56, a date)."""
         values = [self.export_field(field, instance) for field in self.get_import_fields()]
         return ["" if value is None else str(value) for value in values]
 
@@ -808,7 +811,7 @@ def template_response(resource_class, file_format, filename):
     """An empty import file: the header row, and in XLSX a second sheet explaining each column."""
     headers = [column.column_name for column in resource_class.columns()]
     if file_format == "csv":
-        content = ("\ufeff" + ",".join(f'"{header}"' for header in headers) + "\r\n").encode()
+        content = csv_content(headers, [])
     else:
         content = template_workbook(resource_class, headers)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])

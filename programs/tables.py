@@ -8,7 +8,15 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from common.tables import Column, Table, record_column
+from common.exports import DATE
+from common.tables import (
+    Column,
+    Part,
+    Table,
+    fuzzy_date_column,
+    period_column,
+    record_column,
+)
 
 from .models import Commitment, Settlement
 
@@ -29,6 +37,14 @@ def citation_column(user):
 
 def commitment_name(commitment):
     return f"{capfirst(commitment.get_kind_display())} {commitment.number}"
+
+
+def deadline_column():
+    """`medio 2016`, `geen termijn` or `termijn onbekend`; in a download with its first and
+    last day."""
+    return fuzzy_date_column(
+        _("Termijn"), attrgetter("deadline"), lambda commitment: commitment.deadline_label()
+    )
 
 
 def commitment_signal(commitment):
@@ -53,8 +69,8 @@ def commitment_table(commitments, user, *, name="toezeggingen", caption):
     columns = [
         Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
         Column(_("Onderwerp"), subject),
-        Column(_("Datum"), lambda c: c.made_on or ""),
-        Column(_("Termijn"), lambda c: c.deadline_label()),
+        fuzzy_date_column(_("Datum"), attrgetter("made_on")),
+        deadline_column(),
         Column(_("Status"), lambda c: c.get_status_display()),
         Column(_("Signaal"), commitment_signal),
         citation_column(user),
@@ -68,7 +84,7 @@ def action_table(actions, user, *, name="acties", caption):
         Column(_("Actie"), attrgetter("title"), link=lambda action: action.get_absolute_url()),
         record_column(_("Eigenaar"), attrgetter("owner"), user, text=attrgetter("name")),
         record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
-        Column(_("Termijn"), lambda action: action.due or _("onbekend")),
+        fuzzy_date_column(_("Termijn"), attrgetter("due"), lambda action: _("onbekend")),
         Column(_("Status"), lambda action: action.get_status_display()),
         citation_column(user),
     ]
@@ -79,8 +95,19 @@ def indicator_table(indicators, user, *, name="kengetallen", caption):
     """Key figures as the source gives them; select `program` and `source`."""
     columns = [
         Column(_("Kengetal"), attrgetter("name")),
-        Column(_("Waarde"), attrgetter("display_value"), numeric=True),
-        Column(_("Peildatum"), lambda indicator: indicator.reference or _("onbekend")),
+        # `ruim 2.500 vestigingen` on the page; in a download the number, its unit and the
+        # source's qualifier, each in a column of its own.
+        Column(
+            _("Waarde"),
+            attrgetter("display_value"),
+            numeric=True,
+            parts=(
+                Part(_("Waarde"), attrgetter("value")),
+                Part(_("Eenheid"), attrgetter("unit")),
+                Part(_("Bijvoeging"), attrgetter("qualifier")),
+            ),
+        ),
+        fuzzy_date_column(_("Peildatum"), attrgetter("reference"), lambda indicator: _("onbekend")),
         record_column(_("Programma"), attrgetter("program"), user, text=attrgetter("name")),
         citation_column(user),
     ]
@@ -93,7 +120,12 @@ def program_table(programs, user, *, name="programmas", caption):
         Column(_("Programma"), attrgetter("name"), link=lambda program: program.get_absolute_url()),
         Column(_("Soort"), lambda program: program.get_kind_display()),
         Column(_("Status"), attrgetter("status_label")),
-        Column(_("Looptijd"), lambda program: period_label(program.start, program.end)),
+        period_column(
+            _("Looptijd"),
+            lambda program: period_label(program.start, program.end),
+            lambda program: program.start.start if program.start else None,
+            lambda program: program.end.end if program.end else None,
+        ),
         record_column(_("Onderdeel van"), attrgetter("parent"), user, text=attrgetter("name")),
         citation_column(user),
     ]
@@ -128,14 +160,30 @@ def reminder_table(commitments, day, user):
         status = settlement.get_proposed_status_display()
         return f"{date_format(settlement.proposed_on, 'j F Y')}: {status}"
 
+    def proposed_status(commitment):
+        settlement = pending_settlement(commitment)
+        return str(settlement.get_proposed_status_display()) if settlement else ""
+
+    def proposed_on(commitment):
+        settlement = pending_settlement(commitment)
+        return settlement.proposed_on if settlement else None
+
     columns = [
         Column(_("Nummer"), commitment_name, link=lambda c: c.get_absolute_url()),
         Column(_("Onderwerp"), attrgetter("title")),
         Column(_("Portefeuillehouder"), holder),
-        Column(_("Termijn"), lambda c: c.deadline_label()),
+        deadline_column(),
         Column(_("Status"), lambda c: c.get_status_display()),
         Column(_("Termijn verstreken"), lambda c: _("ja") if c.is_overdue else _("nee")),
-        Column(_("Afdoeningsvoorstel"), proposal),
+        # The proposal's date as a date in a download, its status beside it.
+        Column(
+            _("Afdoeningsvoorstel"),
+            proposal,
+            parts=(
+                Part(_("Afdoeningsvoorstel"), proposed_status),
+                Part(_("Afdoeningsvoorstel: datum"), proposed_on, DATE),
+            ),
+        ),
     ]
     caption = _("Rappellijst per %(date)s") % {"date": date_format(day, "j F Y")}
     return Table("rappellijst", caption, columns, commitments, empty=_("Niets te rappelleren."))

@@ -35,7 +35,7 @@ from programs.resources import CommitmentResource, OrganisationResource, Program
 from programs.spreadsheets import MoneyWidget, PreviewStorage
 
 from .admin_forms import FormReader, admin_url
-from .factories import CommitmentFactory, ProgramFactory
+from .factories import CommitmentFactory, ProgramFactory, SubsidyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -611,11 +611,73 @@ def test_the_export_uses_natural_keys_dutch_labels_and_exact_amounts(admin_clien
     assert first["soort bijdrage"] == "bedrag"
     assert first["publicatiestatus"] == "gepubliceerd"
     assert Decimal(str(first["bedrag (euro)"])) == Decimal("8900000.00")
-    text = export(admin_client, BudgetLine, "csv").decode("utf-8-sig")
-    assert text.splitlines()[1].startswith(
-        f"{MEMO}-1,Programma LimburgMakers,limburgmakers,bedrag,"
+    # CSV by the machine convention of every CSV: no byte order mark, a decimal point.
+    content = export(admin_client, BudgetLine, "csv")
+    assert not content.startswith(b"\xef\xbb\xbf")
+    line = content.decode("utf-8").splitlines()[1]
+    assert line.startswith(f"{MEMO}-1,Programma LimburgMakers,limburgmakers,bedrag,8900000.00,")
+
+
+def test_the_export_has_amounts_as_euros_and_days_as_dates_and_reads_back(admin_client, memo):
+    made = CommitmentFactory(made_on="7 november 2014", deadline="medio 2016", votes_for=None)
+
+    workbook = load_workbook(io.BytesIO(export(admin_client, Commitment, "xlsx")))
+    assert workbook.sheetnames == ["Toezeggingen en moties", "Bron"]
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == made.public_id)
+    made_on, deadline = row[header.index("datum")], row[header.index("termijn")]
+    assert made_on.is_date and made_on.value.date() == datetime.date(2014, 11, 7)
+    assert deadline.value == "medio 2016"  # a period stays as it is written
+    lines = load_workbook(io.BytesIO(export(admin_client, BudgetLine, "xlsx"))).worksheets[0]
+    amount = lines.cell(2, [c.value for c in lines[1]].index("bedrag (euro)") + 1)
+    assert (amount.value, amount.number_format) == (8900000, '"€" #,##0.00')
+    source = dict(workbook["Bron"].values)
+    assert source["Bron"].startswith("http://testserver/admin/programs/commitment/")
+    assert isinstance(source["Opgehaald op"], datetime.datetime)
+
+    text = export(admin_client, Commitment, "csv").decode("utf-8")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["id"] == made.public_id)
+    assert (row["datum"], row["termijn"]) == ("2014-11-07", "medio 2016")
+    for title in ("csv", "xlsx"):
+        content = export(admin_client, Commitment, title)
+        previewed = preview(admin_client, Commitment, f"export.{title}", content)
+        result = previewed.context["result"]
+        assert not result.has_validation_errors(), invalid_rows(previewed)
+        assert result.totals["skip"] == Commitment.objects.count()
+
+
+@pytest.mark.parametrize("title", ["csv", "xlsx"])
+def test_amounts_with_cents_and_days_export_and_import_back_exactly(admin_client, memo, title):
+    SubsidyFactory(
+        slug="met-centen",
+        granted_amount=Decimal("1.50"),
+        status=Subsidy.Status.SETTLED,
+        settled_amount=Decimal("1000.00"),
+        project_volume=Decimal("1234567.89"),
+        granted_on="7 april 2015",
     )
-    assert '"8.900.000,00"' in text.splitlines()[1]
+    before = snapshot(*RESOURCES)
+
+    content = export(admin_client, Subsidy, title)
+
+    if title == "csv":
+        text = content.decode("utf-8")
+        row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == "met-centen")
+        assert row["verleend bedrag (euro)"] == "1.50"
+        assert row["projectvolume (euro)"] == "1234567.89"
+        assert row["datum verlening"] == "2015-04-07"
+    previewed = preview(admin_client, Subsidy, f"export.{title}", content)
+    result = previewed.context["result"]
+    assert not result.has_validation_errors(), invalid_rows(previewed)
+    assert result.totals["skip"] == Subsidy.objects.count()
+    confirm(admin_client, Subsidy, previewed)
+    assert snapshot(*RESOURCES) == before
+    subsidy = Subsidy.objects.get(slug="met-centen")
+    assert (subsidy.granted_amount, subsidy.project_volume) == (
+        Decimal("1.50"),
+        Decimal("1234567.89"),
+    )
 
 
 @pytest.mark.parametrize("title", ["csv", "xlsx"])
@@ -629,7 +691,7 @@ def test_a_formula_in_a_text_cell_is_neutralised_in_the_export(admin_client, tit
         rows = list(load_workbook(io.BytesIO(content)).active.values)
         cells = dict(zip(rows[0], rows[1], strict=True))
     else:
-        cells = next(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        cells = next(csv.DictReader(io.StringIO(content.decode("utf-8"))))
     assert cells["omschrijving"] == f"'{formula}"
     # Read back, the neutralising quote is gone again: the export imports without a change.
     previewed = preview(admin_client, Program, f"export.{title}", content)
@@ -656,7 +718,7 @@ def test_each_import_has_a_template_with_its_columns_explained(admin_client, mem
     assert workbook["Gegevens"].max_row == 1
     explained = [row[0] for row in workbook["Toelichting"].iter_rows(min_row=4, values_only=True)]
     assert explained == columns
-    csv_template = admin_client.get(url, {"formaat": "csv"}).content.decode("utf-8-sig")
+    csv_template = admin_client.get(url, {"formaat": "csv"}).content.decode("utf-8")
     assert next(csv.reader(io.StringIO(csv_template))) == columns
     for page in (admin_url(model, "changelist"), admin_url(model, "import")):
         assert url in admin_client.get(page).content.decode()

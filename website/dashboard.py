@@ -22,9 +22,10 @@ from django.utils.translation import ngettext
 
 from budgets.filters import BudgetLineFilter, SubsidyFilter
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
+from common.exports import MONEY
 from common.formats import format_money
 from common.fuzzydates import FuzzyDate
-from common.tables import Column, Table, count_column
+from common.tables import Column, Table, count_column, period_column
 from programs.filters import (
     ActionFilter,
     CommitmentFilter,
@@ -176,12 +177,15 @@ class Dashboard:
             [
                 Column(header, lambda row: row[0] or _("(geen)"), link=link),
                 # The amount alone: the PM lines have a column of their own.
+                # In a download the euros, empty where no line has an amount (the counts
+                # beside it say why); the totals are the XLSX's own row below the data.
                 Column(
                     _("Bedrag"),
                     lambda row: amount_text(row[1]),
                     number=lambda row: row[1].amount or None,
                     numeric=True,
                     download_header=_("Bedrag (euro)"),
+                    kind=MONEY,
                 ),
                 count_column(_("PM-posten"), lambda row: row[1].pm_count),
                 count_column(_("Posten op kosten van derden"), lambda row: row[1].external_count),
@@ -428,7 +432,12 @@ class Dashboard:
             [
                 Column(_("Naam"), lambda entry: entry.label),
                 Column(_("Soort"), lambda entry: entry.kind_label),
-                Column(_("Periode of termijn"), lambda entry: entry.period_text),
+                period_column(
+                    _("Periode of termijn"),
+                    lambda entry: entry.period_text,
+                    attrgetter("first_day"),
+                    attrgetter("last_day"),
+                ),
             ],
             self.timeline_entries,
         )

@@ -26,7 +26,15 @@ from budgets import search
 from budgets.models import BudgetLine, Subsidy, document_overview
 from budgets.tables import annex_table, budget_line_table, subsidy_table
 from common.formats import format_money
-from common.tables import Column, Table, count_column, record_column, render_with_tables
+from common.tables import (
+    Column,
+    Table,
+    count_column,
+    date_column,
+    fuzzy_date_column,
+    record_column,
+    render_with_tables,
+)
 from programs import feeds, filters
 from programs.filters import ProgramFilter, filter_form, typed_when_many
 from programs.forms import ReminderListForm
@@ -371,7 +379,7 @@ def document_list(request):
     columns = [
         Column(_("Document"), attrgetter("title"), link=Document.get_absolute_url),
         Column(_("Soort"), lambda document: document.get_kind_display()),
-        Column(_("Datum"), lambda document: str(document.date or "")),
+        fuzzy_date_column(_("Datum"), attrgetter("date")),
         record_column(_("Uitgever"), attrgetter("issuer"), user, text=attrgetter("name")),
         Column(_("Kenmerk of nummer"), attrgetter("reference")),
     ]
@@ -664,7 +672,7 @@ def commitment_detail(request, public_id):
         "termijnwijzigingen",
         _("Elke wijziging van de termijn, met reden"),
         [
-            Column(_("Gewijzigd op"), lambda change: date_format(change.changed_at, "j F Y")),
+            date_column(_("Gewijzigd op"), attrgetter("changed_at")),
             Column(_("Van"), lambda change: change.old_label()),
             Column(_("Naar"), lambda change: change.new_label()),
             Column(_("Reden"), attrgetter("reason")),
