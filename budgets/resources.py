@@ -76,6 +76,7 @@ class BudgetLineResource(RecordResource):
             "note",
             "publication_status",
             "version",
+            "uuid",
         )
 
     # The id column shows the document's slug.

@@ -148,6 +148,7 @@ class CommitmentResource(RecordResource):
             "source_locator",
             "publication_status",
             "version",
+            "uuid",
         )
 
     def find(self, key):

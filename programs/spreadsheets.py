@@ -467,7 +467,7 @@ class PreviewCell:
 
 
 # The columns every record's spreadsheet has after those it shares with the API.
-RECORD_STATE = ("source_locator", "publication_status", "version")
+RECORD_STATE = ("source_locator", "publication_status", "version", "uuid")
 
 
 def api_columns(serializer_class):
@@ -502,6 +502,16 @@ class RecordResource(resources.ModelResource):
         description=gettext_lazy(
             "Laat staan zoals geëxporteerd (leeg bij een nieuw record). Is het record sindsdien "
             "gewijzigd, dan wordt de rij geweigerd, zodat niemands wijziging verloren gaat."
+        ),
+    )
+    uuid = Column(
+        "uuid",
+        "vaste id",
+        TextWidget(),
+        readonly=True,
+        description=gettext_lazy(
+            "Het id dat nooit verandert, ook niet als de slug verandert (zoals in de API). "
+            "Alleen ter informatie: de import leest het niet."
         ),
     )
 

@@ -601,6 +601,16 @@ def test_export_then_import_of_the_memo_changes_nothing(admin_client, memo, mode
     assert snapshot(*RESOURCES) == before
 
 
+@pytest.mark.parametrize("model", list(RESOURCES))
+def test_every_exported_row_carries_the_records_uuid_which_the_import_leaves_alone(
+    admin_client, memo, model
+):
+    rows = list(csv.DictReader(io.StringIO(export(admin_client, model, "csv").decode())))
+
+    uuids = {str(uuid) for uuid in model.objects.values_list("uuid", flat=True)}
+    assert rows and {row["vaste id"] for row in rows} == uuids
+
+
 def test_the_export_uses_natural_keys_dutch_labels_and_exact_amounts(admin_client, memo):
     sheet = load_workbook(io.BytesIO(export(admin_client, BudgetLine, "xlsx"))).active
     rows = list(sheet.values)
