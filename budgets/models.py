@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +196,10 @@ class BudgetLine(Publishable):
         indexes = [
             models.Index(fields=["position", "id"], name="budgetline_position"),
             models.Index(fields=["amount", "id"], name="budgetline_amount"),
+            # `-amount` with the PM lines (no amount) last, as `amount` has them.
+            models.Index(
+                F("amount").desc(nulls_last=True), F("id").desc(), name="budgetline_amount_desc"
+            ),
             models.Index(fields=["label", "id"], name="budgetline_label"),
             # Every column the totals read (`_total_figures` by document, program, theme or
             # funder): PostgreSQL sums them from this index alone (an index-only scan) rather
@@ -364,6 +368,17 @@ class Subsidy(SluggedRecord, Cited):
             # default order's index backwards and sorts the few grants of one day by key).
             models.Index(fields=["granted_amount", "id"], name="subsidy_granted_amount"),
             models.Index(fields=["project_volume", "id"], name="subsidy_project_volume"),
+            # Descending with unknown amounts last, as ascending has them.
+            models.Index(
+                F("granted_amount").desc(nulls_last=True),
+                F("id").desc(),
+                name="subsidy_granted_amount_desc",
+            ),
+            models.Index(
+                F("project_volume").desc(nulls_last=True),
+                F("id").desc(),
+                name="subsidy_project_volume_desc",
+            ),
         ]
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")

@@ -15,7 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from common.api import in_total_order
+from common.api import StrictQueryMixin, in_total_order
 from common.csv_export import CSVRenderer, csv_response, serializer_table
 
 from . import filters, serializers
@@ -146,7 +146,7 @@ IF_MATCH = OpenApiParameter(
     partial_update=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
     destroy=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
 )
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """List and detail by slug, published records only for anonymous readers; writes for
     editors and keys with the model's permissions, each with an ETag check and a reason."""
 
