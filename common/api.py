@@ -426,5 +426,7 @@ class StrictQueryMixin:
     """For API views: refuse unknown and repeated query parameters before anything else."""
 
     def initial(self, request, *args, **kwargs):
-        check_query_parameters(self, request)
+        # A method the view does not have stays a 405, whatever its query.
+        if hasattr(self, request.method.lower()):
+            check_query_parameters(self, request)
         super().initial(request, *args, **kwargs)

@@ -133,7 +133,8 @@ CHANGE_REASON = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    str,
+    # Empty is no entity tag: the server answers it as a missing If-Match (428).
+    {"type": "string", "minLength": 1},
     OpenApiParameter.HEADER,
     required=True,
     description="De ETag van de versie die u wijzigt of verwijdert.",
@@ -252,11 +253,13 @@ class RecordViewSet(StrictQueryMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
-        self.check_preconditions(record)
         serializer = self.get_serializer(
             record, data=request.data, partial=kwargs.get("partial", False)
         )
+        # An invalid body is a 400 whatever If-Match says: the version only decides
+        # whether a valid change may be written.
         serializer.is_valid(raise_exception=True)
+        self.check_preconditions(record)
         try:
             # The UPDATE itself tests the version If-Match named: of two writers, one wins.
             saved(serializer)

@@ -72,6 +72,11 @@ def test_a_misspelt_filter_is_refused_not_ignored(api, memo):
     assert body["invalidParams"][0]["name"] == "page_size"
 
 
+def test_a_method_the_document_does_not_list_stays_a_405_whatever_its_query(api, memo):
+    response = api.generic("TRACE", f"{API}/subsidies/360giving?format=csv")
+    assert problem_of(response, 405)["title"] == TITLES[405]
+
+
 def test_a_parameter_given_twice_is_refused_instead_of_the_last_one_winning(api, memo):
     body = problem_of(api.get(f"{API}/programs?ordering=-name&ordering=start"), 400)
     [invalid] = body["invalidParams"]
