@@ -41,7 +41,9 @@ def load(config):
 def accepting(*refusals):
     """Schemathesis' positive-data check, also allowing these deliberate refusals."""
     expected = ["2xx", "304", "401", "403", "404", *refusals]
-    return {"checks": {"positive_data_acceptance": {"expected-statuses": expected}}}
+    return {
+        "checks": {"positive_data_acceptance": {"enabled": True, "expected-statuses": expected}}
+    }
 
 
 reads = load(accepting(*READ_REFUSALS)).include(method="GET")

@@ -99,7 +99,13 @@ def test_the_admin_refuses_a_fuzzy_year_outside_1900_to_2200(text):
 def test_the_api_refuses_a_fuzzy_year_outside_1900_to_2200(staff_api, end):
     response = staff_api.post(
         "/api/v1/programs",
-        {"slug": "te-laat", "name": "Te laat", "kind": "program", "status": "planned", "end": end},
+        {
+            "slug": "te-laat",
+            "name": "Te laat",
+            "kind": "programma",
+            "status": "gepland",
+            "end": end,
+        },
         format="json",
     )
     assert invalid_names(response) == ["end"]
@@ -199,8 +205,8 @@ def test_an_unknown_fuzzy_date_precision_is_a_400_problem(staff_api, precision):
         {
             "slug": "onbekend",
             "name": "Onbekend",
-            "kind": "program",
-            "status": "planned",
+            "kind": "programma",
+            "status": "gepland",
             "end": {"start": "2016-01-01", "precision": precision},
         },
         format="json",

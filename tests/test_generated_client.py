@@ -2,11 +2,11 @@
 
 `openapi-python-client` (pinned in requirements-dev.txt, offline) generates the client once
 per session into a temporary directory; the tests import it from there and use it as a
-client system would, against a live server with the memo loaded (`memo_site`): every list paged to its end, every detail read,
-the changes feed followed with `next`, and writes with a key, `If-Match` and
-`Change-Reason`. A change of the document that breaks generated clients (an operation or
-a field renamed, a type that no longer parses, a status the document does not declare)
-fails here.
+client system would, against a live server with the memo loaded (`memo_site`): every list
+paged to its end, every detail read, the changes feed followed with `next`, and writes with
+a key, `If-Match` and `Change-Reason`. A change of the document that breaks generated
+clients (an operation or a field renamed, a type that no longer parses, a status the document
+does not declare) fails here.
 """
 
 import importlib

@@ -1,8 +1,9 @@
 """Indexes for the descending amount orderings with the records without an amount last.
 
-PostgreSQL reads `ORDER BY amount DESC NULLS LAST, id DESC` from these in order; SQLite
-cannot declare NULLS LAST in an index (and sorts its few rows itself), so there they are
-only in the migration state.
+PostgreSQL reads `ORDER BY amount DESC NULLS LAST, id DESC` from these in order. SQLite
+cannot declare NULLS LAST in an index (and sorts its few rows itself), and rebuilds a table
+with every index of the model state when a field changes: so the indexes are made here on
+PostgreSQL only, and are not in the models' state.
 """
 
 from django.db import migrations, models
@@ -44,13 +45,4 @@ class Migration(migrations.Migration):
         ("programs", "0009_commitment_number_order"),
     ]
 
-    operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AddIndex(model_name=model_name, index=descending(name, field))
-                for model_name, indexes in INDEXES.items()
-                for name, field in indexes
-            ],
-            database_operations=[migrations.RunPython(add_indexes, remove_indexes)],
-        )
-    ]
+    operations = [migrations.RunPython(add_indexes, remove_indexes)]
