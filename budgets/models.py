@@ -197,7 +197,7 @@ class BudgetLine(Publishable):
             models.Index(fields=["position", "id"], name="budgetline_position"),
             models.Index(fields=["amount", "id"], name="budgetline_amount"),
             # `-amount` (PM lines last, as under `amount`) reads `budgetline_amount_desc`, made on
-            # PostgreSQL only by migration 0010: SQLite cannot declare NULLS LAST in an index,
+            # PostgreSQL only by migration 0014: SQLite cannot declare NULLS LAST in an index,
             # and would fail to rebuild the table with it.
             models.Index(fields=["label", "id"], name="budgetline_label"),
             # Every column the totals read (`_total_figures` by document, program, theme or
@@ -368,7 +368,7 @@ class Subsidy(SluggedRecord, Cited):
             models.Index(fields=["granted_amount", "id"], name="subsidy_granted_amount"),
             models.Index(fields=["project_volume", "id"], name="subsidy_project_volume"),
             # Descending with unknown amounts last: `subsidy_granted_amount_desc` and
-            # `subsidy_project_volume_desc`, on PostgreSQL only (migration 0010, as above).
+            # `subsidy_project_volume_desc`, on PostgreSQL only (migration 0014, as above).
         ]
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")

@@ -106,7 +106,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0009_commitment_number_order'),
+        ('programs', '0013_public_changes'),
     ]
 
     operations = [

@@ -55,8 +55,8 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0010_amounts_descending_nulls_last'),
-        ('programs', '0010_dutch_enum_values'),
+        ('budgets', '0014_amounts_descending_nulls_last'),
+        ('programs', '0014_dutch_enum_values'),
     ]
 
     operations = [

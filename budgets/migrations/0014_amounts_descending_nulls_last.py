@@ -41,8 +41,8 @@ def remove_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("budgets", "0009_dates_from_1900_to_2200"),
-        ("programs", "0009_commitment_number_order"),
+        ("budgets", "0013_feed_baseline"),
+        ("programs", "0013_public_changes"),
     ]
 
     operations = [migrations.RunPython(add_indexes, remove_indexes)]
