@@ -49,7 +49,7 @@ def test_a_redacteur_creates_a_concept_record_with_history(key_for):
             "kind": "programma",
             "status": "gepland",
             "start": "najaar 2026",
-            "end": {"start": "2028-01-01", "precision": "year"},
+            "end": {"start": "2028-01-01", "precision": "jaar"},
             "themes": [{"slug": "digitalisering"}],
             "source": {"document": document.slug, "locator": "§3"},
         },

@@ -63,7 +63,7 @@ def test_a_stored_date_of_year_9999_is_read_in_the_list_the_detail_and_the_csv(
     assert record["end"] == {
         "start": "9999-09-01",
         "end": "9999-12-31",
-        "precision": "late",
+        "precision": "eind",
         "label": "eind 9999",
     }
     assert api.get("/api/v1/programs/eeuwig").status_code == 200
@@ -92,8 +92,8 @@ def test_the_admin_refuses_a_fuzzy_year_outside_1900_to_2200(text):
     [
         "eind 9999",
         {"label": "0001"},
-        {"start": "9999-01-01", "precision": "year"},
-        {"start": "1066-10-14", "precision": "day"},
+        {"start": "9999-01-01", "precision": "jaar"},
+        {"start": "1066-10-14", "precision": "dag"},
     ],
 )
 def test_the_api_refuses_a_fuzzy_year_outside_1900_to_2200(staff_api, end):

@@ -516,11 +516,11 @@ def test_a_period_end_is_tested_once_per_tile_start():
     assert sorted(
         dict(child.children)["deadline_precision__in"] for child in condition.children
     ) == [
-        ["day"],
-        ["early", "mid", "late"],
-        ["half_year", "year"],
-        ["month", "season"],
-        ["quarter"],
+        ["begin", "medio", "eind"],
+        ["dag"],
+        ["halfjaar", "jaar"],
+        ["kwartaal"],
+        ["maand", "seizoen"],
     ]
 
 

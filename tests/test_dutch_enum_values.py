@@ -7,6 +7,7 @@ The values used to mix languages (`running` and `province` beside `voldaan` and
 import pytest
 
 from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
+from common.fuzzydates import Precision
 from programs.models import Action, Organisation, Program, ProgramOrganisation
 from programs.models.publishable import PublicationStatus
 
@@ -20,6 +21,7 @@ ENGLISH = {
     "province", "national", "requested", "granted", "settled", "withdrawn",
     "council_member", "executive_member", "replaces", "repeats", "supplements",
     "pending", "accepted", "rejected",
+    "day", "month", "quarter", "half_year", "season", "early", "mid", "late", "year",
 }  # fmt: skip
 
 
@@ -53,6 +55,7 @@ def test_no_enum_of_the_document_holds_an_english_value(document):
         ("FunderEnum", Funder),
         ("SubsidyStatusEnum", Subsidy.Status),
         ("PublicationStatusEnum", PublicationStatus),
+        ("PrecisionEnum", Precision),
     ],
 )
 def test_the_document_lists_each_value_with_its_label(document, enum, choices):
