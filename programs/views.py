@@ -385,7 +385,9 @@ class PublicIdLookupMixin:
     """Records without a slug are addressed by a composed id (`motie-615`): `get_by_public_id`."""
 
     lookup_url_kwarg = "id"
-    lookup_value_regex = "[a-z0-9]+(?:-[a-z0-9]+)+"
+    # Every id the API gives out: a kind or a document's slug and a number or position, each
+    # a slug (`motie-615`, `motie-12B`); `get_by_public_id` tells which exist.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_object(self):
         try:

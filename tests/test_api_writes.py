@@ -153,6 +153,21 @@ def test_changes_need_if_match_and_a_reason(key_for):
     assert again.status_code == 412
 
 
+def test_a_created_commitment_is_read_at_the_id_the_api_gives_it(key_for):
+    # Schemathesis found a motion numbered `ZfWQ` created but 404 at `motie-ZfWQ`.
+    client = key_for("Redacteur")
+    created = client.post(
+        "/api/v1/commitments",
+        {"kind": "motie", "number": "12B_a", "title": "Motie met een lettercode"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["id"] == "motie-12B_a"
+    read = client.get("/api/v1/commitments/motie-12B_a")
+    assert read.status_code == 200
+    assert read.json()["title"] == "Motie met een lettercode"
+
+
 def test_an_invalid_change_is_a_400_before_its_if_match_is_weighed(key_for):
     # As the document says: invalid input is a 400; a 412 or 428 is only for a valid change.
     ProgramFactory(slug="wijzig-mij", publication_status="concept")
