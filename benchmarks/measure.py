@@ -133,10 +133,10 @@ def cases(sample):
     theme = sample["theme"].slug
     lists = {
         "budget-lines": ("contributionKind=pm", "ordering=-amount", "search=innovatie"),
-        "subsidies": ("status=granted", "ordering=-grantedAmount", "search=innovatie"),
+        "subsidies": ("status=verleend", "ordering=-grantedAmount", "search=innovatie"),
         "commitments": ("status=openstaand", "ordering=deadline", "search=innovatie"),
         "programs": (f"theme={theme}", "ordering=name", "search=innovatie"),
-        "organisations": ("kind=company", "ordering=name", "search=limburg"),
+        "organisations": ("kind=bedrijf", "ordering=name", "search=limburg"),
     }
     found = []
     for endpoint, (filtered, ordered, searched) in lists.items():

@@ -1,7 +1,13 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from programs.filters import period, program_status, related, related_via
+from programs.filters import (
+    NullsLastOrderingFilter,
+    period,
+    program_status,
+    related,
+    related_via,
+)
 from programs.models import Document, Organisation, Program, ProgramLine, Theme
 
 from .models import BudgetLine, ContributionKind, Funder, Subsidy
@@ -19,8 +25,9 @@ class BudgetLineFilter(filters.FilterSet):
     organisation = related_via(Organisation, "program__organisations", label=_("Organisatie"))
     programStatus = program_status("program__status")
     periodFrom, periodUntil = period("start", "end")
-    ordering = filters.OrderingFilter(
-        fields=(("position", "position"), ("amount", "amount"), ("label", "description"))
+    ordering = NullsLastOrderingFilter(
+        fields=(("position", "position"), ("amount", "amount"), ("label", "description")),
+        nulls_last=["amount"],
     )
 
     class Meta:
@@ -38,12 +45,13 @@ class SubsidyFilter(filters.FilterSet):
     )
     programStatus = program_status("instrument__status")
     periodFrom, periodUntil = period("granted_on")
-    ordering = filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         fields=(
             ("granted_amount", "grantedAmount"),
             ("project_volume", "projectVolume"),
             ("granted_on_date", "grantedOn"),
-        )
+        ),
+        nulls_last=["granted_amount", "project_volume"],
     )
 
     class Meta:

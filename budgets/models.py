@@ -24,9 +24,9 @@ from programs.models import (
 
 
 class ContributionKind(models.TextChoices):
-    AMOUNT = "amount", _("bedrag")
+    AMOUNT = "bedrag", _("bedrag")
     PM = "pm", _("PM (pro memorie)")
-    EXTERNAL = "external", _("op kosten van derden")
+    EXTERNAL = "derden", _("op kosten van derden")
 
 
 def typed_contribution(kind, amount):
@@ -40,10 +40,10 @@ def typed_contribution(kind, amount):
 
 
 class Funder(models.TextChoices):
-    PROVINCE = "province", _("provincie")
+    PROVINCE = "provincie", _("provincie")
     EU = "eu", _("EU")
-    NATIONAL = "national", _("Rijk")
-    OTHER = "other", _("derden")
+    NATIONAL = "rijk", _("Rijk")
+    OTHER = "derden", _("derden")
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,9 @@ class BudgetLine(Publishable):
         indexes = [
             models.Index(fields=["position", "id"], name="budgetline_position"),
             models.Index(fields=["amount", "id"], name="budgetline_amount"),
+            # `-amount` (PM lines last, as under `amount`) reads `budgetline_amount_desc`, made on
+            # PostgreSQL only by migration 0014: SQLite cannot declare NULLS LAST in an index,
+            # and would fail to rebuild the table with it.
             models.Index(fields=["label", "id"], name="budgetline_label"),
             # Every column the totals read (`_total_figures` by document, program, theme or
             # funder): PostgreSQL sums them from this index alone (an index-only scan) rather
@@ -317,10 +320,10 @@ class Subsidy(SluggedRecord, Cited):
     """A grant to an organisation under instrument: granted (verleend) and settled (vastgesteld)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("aangevraagd")
-        GRANTED = "granted", _("verleend")
-        SETTLED = "settled", _("vastgesteld")
-        WITHDRAWN = "withdrawn", _("ingetrokken")
+        REQUESTED = "aangevraagd", _("aangevraagd")
+        GRANTED = "verleend", _("verleend")
+        SETTLED = "vastgesteld", _("vastgesteld")
+        WITHDRAWN = "ingetrokken", _("ingetrokken")
 
     instrument = models.ForeignKey(
         "programs.Program",
@@ -334,7 +337,7 @@ class Subsidy(SluggedRecord, Cited):
         on_delete=models.PROTECT,
         related_name="subsidies",
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     granted_amount = models.DecimalField(
         _("verleend bedrag (euro)"),
         max_digits=14,
@@ -364,6 +367,8 @@ class Subsidy(SluggedRecord, Cited):
             # default order's index backwards and sorts the few grants of one day by key).
             models.Index(fields=["granted_amount", "id"], name="subsidy_granted_amount"),
             models.Index(fields=["project_volume", "id"], name="subsidy_project_volume"),
+            # Descending with unknown amounts last: `subsidy_granted_amount_desc` and
+            # `subsidy_project_volume_desc`, on PostgreSQL only (migration 0014, as above).
         ]
         verbose_name = _("subsidie")
         verbose_name_plural = _("subsidies")
@@ -378,7 +383,7 @@ class Subsidy(SluggedRecord, Cited):
                 name="subsidy_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(settled_amount__isnull=True) | Q(status="settled"),
+                condition=Q(settled_amount__isnull=True) | Q(status="vastgesteld"),
                 name="subsidy_settled_amount_only_when_settled",
             ),
         ]

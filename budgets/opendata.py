@@ -197,7 +197,7 @@ FISCAL_FIELDS = [
         "contributionKind",
         "string",
         CONTRIBUTION_KIND_HELP,
-        constraints={"required": True, "enum": ["amount", "pm", "external"]},
+        constraints={"required": True, "enum": ["bedrag", "pm", "derden"]},
     ),
     fiscal_field(
         "amount",
@@ -210,7 +210,7 @@ FISCAL_FIELDS = [
         "funder",
         "string",
         "Wie betaalt: provincie, EU, Rijk of derden.",
-        constraints={"enum": ["province", "eu", "national", "other"]},
+        constraints={"enum": ["provincie", "eu", "rijk", "derden"]},
     ),
     fiscal_field(
         "label", "string", "Zoals het document het schrijft: € 8,9 mln, PM, op kosten EU."

@@ -13,6 +13,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api import StrictQueryMixin
 from common.csv_export import CSVRenderer, csv_response
 from programs.changes import DELETED, changes, encode_cursor, latest_entry_id
 from programs.views import (
@@ -45,6 +46,7 @@ class BudgetLineViewSet(PublicIdLookupMixin, RecordViewSet):
             "dezelfde cijfers als het dashboard op de startpagina."
         ),
         responses=serializers.TotalsSerializer,
+        filters=True,
     )
     @action(detail=False, pagination_class=None)
     def totals(self, request):
@@ -144,10 +146,11 @@ class DocumentWithOverviewViewSet(DocumentViewSet):
         return Response(serializers.OverviewSerializer(overview, context={"request": request}).data)
 
 
-class ChangesView(APIView):
+class ChangesView(StrictQueryMixin, APIView):
     """`/api/v1/changes`: what changed in the public data, for systems that keep a copy."""
 
     permission_classes = [AllowAny]
+    query_parameters = tuple(serializers.ChangesQuerySerializer().fields)
 
     @extend_schema(
         operation_id="changes_list",
@@ -179,7 +182,7 @@ class ChangesView(APIView):
             ),
             OpenApiParameter(
                 "pageSize",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": 1000},
                 description="Aantal wijzigingen per pagina (1-1000, standaard 100).",
             ),
         ],

@@ -19,6 +19,33 @@ from rest_framework.views import exception_handler
 from .renderers import camel
 
 PROBLEM_JSON = "application/problem+json"
+# A problem's title per status, in the API's one language (Dutch), whatever the client asks.
+TITLES = {
+    301: "Verplaatst",
+    400: "Ongeldige invoer",
+    401: "Niet aangemeld",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    406: "Formaat niet beschikbaar",
+    409: "Conflict",
+    412: "Versie gewijzigd",
+    413: "Verzoek te groot",
+    415: "Formaat van het verzoek niet ondersteund",
+    428: "Versie ontbreekt",
+    429: "Te veel verzoeken",
+    500: "Interne fout",
+    503: "Dienst tijdelijk niet beschikbaar",
+}
+
+
+def title_of(status):
+    """The problem title for `status`: Dutch, by the status's class when not listed."""
+    if status in TITLES:
+        return TITLES[status]
+    return "Verplaatst" if status < 400 else "Ongeldig verzoek" if status < 500 else "Interne fout"
+
+
 # Renderer formats that write a problem as it is: JSON, and the browsable API for people.
 JSON_FORMATS = ("json", "api")
 
@@ -248,8 +275,16 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None:
         return None
-    request, status, title = context["request"], response.status_code, response.status_text
-    if isinstance(exc, ValidationError):
+    request, status = context["request"], response.status_code
+    title = title_of(status)
+    if isinstance(exc, QueryParameterError):
+        # Named as the client sent them: a misspelt `page_size` is not `pageSize`.
+        invalid = [
+            {"name": name, "code": exc.code, "reason": reason}
+            for name, reason in exc.reasons.items()
+        ]
+        response.data = problem(request, status, title, exc.summary, invalidParams=invalid)
+    elif isinstance(exc, ValidationError):
         detail = "Een of meer parameters of velden zijn ongeldig."
         response.data = problem(
             request, status, title, detail, invalidParams=list(_invalid_params(exc.detail))
@@ -260,8 +295,9 @@ def problem_exception_handler(exc, context):
     if getattr(exc, "location", None):
         # A record that moved (`programs.views.Moved`): where it is now.
         response["Location"] = exc.location
-    if getattr(getattr(request, "accepted_renderer", None), "format", "json") not in JSON_FORMATS:
-        # A CSV (or other) request that fails still gets its problem as JSON.
+    if getattr(getattr(request, "accepted_renderer", None), "format", None) not in JSON_FORMATS:
+        # A CSV (or other) request that fails still gets its problem as JSON, also when it
+        # failed before its format was chosen (an unknown query parameter).
         request.accepted_renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
         request.accepted_media_type = PROBLEM_JSON
     return response
@@ -280,14 +316,14 @@ def bad_request(request, exception=None):
     """Django's own 400 (an unknown host, a malformed request): problem+json under /api/."""
     if not request.path.startswith("/api/"):
         return django_bad_request(request, exception)
-    return api_problem(request, 400, "Ongeldig verzoek", "Dit verzoek kan niet worden gelezen.")
+    return api_problem(request, 400, title_of(400), "Dit verzoek kan niet worden gelezen.")
 
 
 def permission_denied(request, exception=None):
     """Django's own 403: problem+json under /api/."""
     if not request.path.startswith("/api/"):
         return django_permission_denied(request, exception)
-    return api_problem(request, 403, "Geen toegang", "U mag dit niet.")
+    return api_problem(request, 403, title_of(403), "U mag dit niet.")
 
 
 def not_found(request, exception=None):
@@ -295,7 +331,7 @@ def not_found(request, exception=None):
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
     detail = "Deze URL bestaat niet in de API. Paden eindigen zonder schuine streep."
-    return api_problem(request, 404, "Niet gevonden", detail)
+    return api_problem(request, 404, title_of(404), detail)
 
 
 def server_error(request):
@@ -303,7 +339,7 @@ def server_error(request):
     if not request.path.startswith("/api/"):
         return django_server_error(request)
     detail = "Er ging iets mis aan onze kant; de fout is gelogd."
-    return api_problem(request, 500, "Interne fout", detail)
+    return api_problem(request, 500, title_of(500), detail)
 
 
 class ApiVersionMiddleware:
@@ -317,3 +353,80 @@ class ApiVersionMiddleware:
         if request.path.startswith("/api/"):
             response["API-Version"] = settings.API_VERSION
         return response
+
+
+class QueryParameterError(ValidationError):
+    """A query that names a parameter the operation does not have, or names one twice."""
+
+    def __init__(self, reasons, summary, code):
+        super().__init__({name: [reason] for name, reason in reasons.items()}, code=code)
+        self.reasons, self.summary, self.code = reasons, summary, code
+
+
+def csv_formats(view):
+    """The `format` values a GET of `view` offers, when it offers CSV beside another format
+    (the `format` parameter the document declares); else none."""
+    formats = [renderer.format for renderer in view.get_renderers()]
+    return formats if "csv" in formats and len(formats) > 1 else []
+
+
+def known_query_parameters(view, request):
+    """The query parameters the OpenAPI document declares for this operation of `view`.
+
+    A GET of a list (and of a collection action that filters, like `totals`) takes its
+    filterset's filters, `search` where the view searches, and `page`/`pageSize` where it
+    pages; a GET that renders CSV beside JSON takes `format`; a view declares any others
+    in `query_parameters`. Details and writes take none. `tests/test_api_query_parameters.py`
+    checks that this is what the document says, operation by operation.
+    """
+    names = set(getattr(view, "query_parameters", ()))
+    if request.method not in ("GET", "HEAD"):
+        return names
+    if csv_formats(view):
+        names.add(api_settings.URL_FORMAT_OVERRIDE)
+    if getattr(view, "detail", False):
+        return names
+    if getattr(view, "filter_backends", None):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            names |= set(filterset_class.base_filters)
+        if getattr(view, "search_fields", None):
+            names.add(api_settings.SEARCH_PARAM)
+    paginator = getattr(view, "paginator", None)
+    if paginator is not None:
+        names |= {paginator.page_query_param, paginator.page_size_query_param}
+    return names
+
+
+def check_query_parameters(view, request):
+    """400 for a query parameter the operation does not declare (naming every known one), or
+    for one sent more than once: nothing is silently ignored, no value silently wins."""
+    known = known_query_parameters(view, request)
+    sent = request.query_params
+    unknown = [name for name in sent if name not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "geen"
+        reason = f"Onbekende parameter. Deze operatie kent: {listed}."
+        raise QueryParameterError(
+            dict.fromkeys(unknown, reason),
+            f"Onbekende parameter(s): {', '.join(unknown)}. Bekend zijn: {listed}.",
+            "unknown_parameter",
+        )
+    repeated = [name for name in sent if len(sent.getlist(name)) > 1]
+    if repeated:
+        reason = "Geef deze parameter één keer; meerdere waarden scheidt u met komma's."
+        raise QueryParameterError(
+            dict.fromkeys(repeated, reason),
+            f"Parameter(s) meer dan eens gegeven: {', '.join(repeated)}.",
+            "repeated_parameter",
+        )
+
+
+class StrictQueryMixin:
+    """For API views: refuse unknown and repeated query parameters before anything else."""
+
+    def initial(self, request, *args, **kwargs):
+        # A method the view does not have stays a 405, whatever its query.
+        if hasattr(self, request.method.lower()):
+            check_query_parameters(self, request)
+        super().initial(request, *args, **kwargs)

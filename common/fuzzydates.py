@@ -21,15 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
-    DAY = "day", _("dag")
-    MONTH = "month", _("maand")
-    QUARTER = "quarter", _("kwartaal")
-    HALF_YEAR = "half_year", _("halfjaar")
-    SEASON = "season", _("seizoen")
-    EARLY = "early", _("begin (jan-apr)")
-    MID = "mid", _("medio (mei-aug)")
-    LATE = "late", _("eind (sep-dec)")
-    YEAR = "year", _("jaar")
+    DAY = "dag", _("dag")
+    MONTH = "maand", _("maand")
+    QUARTER = "kwartaal", _("kwartaal")
+    HALF_YEAR = "halfjaar", _("halfjaar")
+    SEASON = "seizoen", _("seizoen")
+    EARLY = "begin", _("begin (jan-apr)")
+    MID = "medio", _("medio (mei-aug)")
+    LATE = "eind", _("eind (sep-dec)")
+    YEAR = "jaar", _("jaar")
 
 
 # Months a period covers, by the month it starts in (None: the month itself or the whole year).

@@ -53,7 +53,7 @@ PROBLEM_SCHEMA = {
     "description": "Probleemdetails volgens RFC 9457.",
     "properties": {
         "type": {"type": "string", "format": "uri-reference", "example": "about:blank"},
-        "title": {"type": "string", "example": "Bad Request"},
+        "title": {"type": "string", "example": "Ongeldige invoer"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599, "example": 400},
         "detail": {"type": "string"},
         "instance": {"type": "string", "format": "uri-reference"},
@@ -109,14 +109,36 @@ def _error_codes(path, method):
     return codes
 
 
+# The API key (`Authorization: Bearer <key>`); sessions are for people in the browsable API.
+KEY_SCHEME = "apiToken"
+
+
+def ordering_as_text(parameter):
+    """`ordering` as one comma-separated value (`-name,start`), its fields listed in a
+    pattern: a client then sends it once, as the server reads it (a repeat is a 400)."""
+    schema = parameter["schema"]
+    if schema.get("type") != "array":
+        return
+    fields = sorted({value.lstrip("-") for value in schema["items"]["enum"]})
+    one = f"-?(?:{'|'.join(fields)})"
+    parameter["schema"] = {"type": "string", "pattern": f"^{one}(?:,{one})*$"}
+    parameter.pop("style", None)
+    parameter.pop("explode", None)
+    parameter["description"] = (
+        "Sorteer op een of meer velden, gescheiden door komma's; `-` ervoor sorteert "
+        f"aflopend (`-{fields[0]}`). Velden: {', '.join(f'`{field}`' for field in fields)}."
+    )
+
+
 def _add_common_responses(path, method, operation):
-    if method == "get" and {} not in operation.setdefault("security", []):
-        # Reads are public; a key or a session only adds what that role may read.
-        operation["security"].append({})
+    # Reads need no key (a key only adds what its role may read); writes need one.
+    operation["security"] = [{}, {KEY_SCHEME: []}] if method == "get" else [{KEY_SCHEME: []}]
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "query":
             # As from an HTML form: `?status=` means no filter on status.
             parameter["allowEmptyValue"] = True
+            if parameter["name"] == "ordering":
+                ordering_as_text(parameter)
     responses = operation.setdefault("responses", {})
     for code, response in responses.items():
         if code[0] in "23":
@@ -138,6 +160,11 @@ def adr_conformance(result, generator, request, public):
     """drf-spectacular postprocessing hook: version header and problem responses everywhere."""
     components = result.setdefault("components", {})
     components.setdefault("headers", {})["API-Version"] = VERSION_HEADER
+    # Only the key is declared: the session cookie is the browsable API's, not a client's.
+    schemes = components.setdefault("securitySchemes", {})
+    for name in list(schemes):
+        if name != KEY_SCHEME:
+            del schemes[name]
     schemas = components.setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     schemas["InvalidParam"] = INVALID_PARAM_SCHEMA

@@ -101,7 +101,7 @@ def program_status(lookup):
     )
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class PeriodFilter(filters.NumberFilter):
     """A year bound on a record's (fuzzy) period: `periodFrom=2015`, `periodUntil=2016`.
 
@@ -186,18 +186,25 @@ class BooleanFilter(filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PublicIdFilter(filters.ModelChoiceFilter):
+    """A record by its composed public id (`toezegging-1886`): text, not the database key."""
+
     field_class = PublicIdChoiceField
 
 
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(filters.NumberFilter):
+    """A year from FIRST_YEAR to LAST_YEAR, as the document declares it."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
 class DocumentFilter(filters.FilterSet):
-    year = YearFilter(
-        field_name="date_date", lookup_expr="year", label=_("Jaar"), min_value=1900, max_value=2200
-    )
+    year = YearFilter(field_name="date_date", lookup_expr="year", label=_("Jaar"))
     issuer = related(Organisation, "issuer", label=_("Uitgever"))
     ordering = filters.OrderingFilter(
         fields=(("title", "title"), ("date_date", "issued")),
@@ -251,6 +258,24 @@ class ProgramFilter(filters.FilterSet):
     class Meta:
         model = Program
         fields = []
+
+
+class NullsLastOrderingFilter(filters.OrderingFilter):
+    """An ordering in which the fields `nulls_last` put records without a value last, in
+    either direction: PM lines (no amount) after every amount, under `amount` and `-amount`."""
+
+    def __init__(self, *args, nulls_last=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nulls_last = frozenset(nulls_last)
+
+    def get_ordering_value(self, param):
+        field = super().get_ordering_value(param)
+        name = field.lstrip("-")
+        if name not in self.nulls_last:
+            return field
+        return (
+            F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
+        )
 
 
 class NumberOrderingFilter(filters.OrderingFilter):

@@ -15,7 +15,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from common.api import in_total_order
+from common.api import StrictQueryMixin, in_total_order
 from common.csv_export import CSVRenderer, csv_response, serializer_table
 
 from . import filters, serializers
@@ -133,7 +133,8 @@ CHANGE_REASON = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    str,
+    # Empty is no entity tag: the server answers it as a missing If-Match (428).
+    {"type": "string", "minLength": 1},
     OpenApiParameter.HEADER,
     required=True,
     description="De ETag van de versie die u wijzigt of verwijdert.",
@@ -146,7 +147,7 @@ IF_MATCH = OpenApiParameter(
     partial_update=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
     destroy=extend_schema(parameters=[IF_MATCH, CHANGE_REASON]),
 )
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(StrictQueryMixin, viewsets.ModelViewSet):
     """List and detail by slug, published records only for anonymous readers; writes for
     editors and keys with the model's permissions, each with an ETag check and a reason."""
 
@@ -255,11 +256,13 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         record = self.get_object()
-        self.check_preconditions(record)
         serializer = self.get_serializer(
             record, data=request.data, partial=kwargs.get("partial", False)
         )
+        # An invalid body is a 400 whatever If-Match says: the version only decides
+        # whether a valid change may be written.
         serializer.is_valid(raise_exception=True)
+        self.check_preconditions(record)
         try:
             # The UPDATE itself tests the version If-Match named: of two writers, one wins.
             saved(serializer)
@@ -385,7 +388,9 @@ class PublicIdLookupMixin:
     """Records without a slug are addressed by a composed id (`motie-615`): `get_by_public_id`."""
 
     lookup_url_kwarg = "id"
-    lookup_value_regex = "[a-z0-9]+(?:-[a-z0-9]+)+"
+    # Every id the API gives out: a kind or a document's slug and a number or position, each
+    # a slug (`motie-615`, `motie-12B`); `get_by_public_id` tells which exist.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_object(self):
         try:

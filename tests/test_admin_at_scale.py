@@ -26,7 +26,7 @@ def program_filters():
         "kind__exact": program.kind,
         "status__exact": program.status,
         "themes__id__exact": Theme.objects.order_by("pk").first().pk,
-        "publication_status__exact": "published",
+        "publication_status__exact": "gepubliceerd",
     }
 
 
@@ -43,18 +43,18 @@ def commitment_filters():
 FILTERS = {
     BudgetLine: lambda: {
         "contribution_kind__exact": "amount",
-        "funder__exact": "province",
+        "funder__exact": "provincie",
         "document": "sterke-maakindustrie-2015",
-        "publication_status__exact": "published",
+        "publication_status__exact": "gepubliceerd",
     },
     Subsidy: lambda: {
-        "status__exact": "granted",
+        "status__exact": "verleend",
         "instrument": Subsidy.objects.order_by("pk").first().instrument.slug,
-        "publication_status__exact": "published",
+        "publication_status__exact": "gepubliceerd",
     },
     Commitment: commitment_filters,
     Program: program_filters,
-    Organisation: lambda: {"kind__exact": "company", "place": "Maastricht"},
+    Organisation: lambda: {"kind__exact": "bedrijf", "place": "Maastricht"},
 }
 
 
@@ -84,13 +84,13 @@ def test_budget_lines_are_filtered_by_the_slug_of_their_document(memo, admin_cli
     call_command("generate_scale_data", scale=0.01, seed=1, verbosity=0)
     url = admin_url(BudgetLine, "changelist")
 
-    response = admin_client.get(url, {"document": memo.slug, "funder__exact": "province"})
+    response = admin_client.get(url, {"document": memo.slug, "funder__exact": "provincie"})
 
     shown = {line.document_id for line in response.context["cl"].result_list}
     assert shown == {memo.pk}
     html = response.content.decode()
     # The form keeps the other filter; no document is listed, only the link that removes it.
-    assert 'type="hidden" name="funder__exact" value="province"' in html
+    assert 'type="hidden" name="funder__exact" value="provincie"' in html
     assert f'name="document" value="{memo.slug}"' in html
     sidebar = html.split('data-filter-title="document"')[1].split("</details>")[0]
     assert sidebar.count("<a ") == 1

@@ -190,7 +190,7 @@ def budget_line_add_form(admin_client, memo, **values):
             "program": str(Program.objects.get(slug="limburgmakers").pk),
             "contribution_kind": ContributionKind.AMOUNT,
             "amount": "250000.00",
-            "funder": "province",
+            "funder": "provincie",
             "publication_status": PublicationStatus.CONCEPT,
             "_save": "Opslaan",
         }

@@ -38,10 +38,19 @@ def load(config):
     )
 
 
+# A write without If-Match is refused as RFC 6585 says: 428 Precondition Required.
+MISSING_HEADER_REFUSALS = ["400", "401", "403", "406", "415", "422", "428"]
+
+
 def accepting(*refusals):
     """Schemathesis' positive-data check, also allowing these deliberate refusals."""
     expected = ["2xx", "304", "401", "403", "404", *refusals]
-    return {"checks": {"positive_data_acceptance": {"expected-statuses": expected}}}
+    return {
+        "checks": {
+            "positive_data_acceptance": {"enabled": True, "expected-statuses": expected},
+            "missing_required_header": {"expected-statuses": MISSING_HEADER_REFUSALS},
+        }
+    }
 
 
 reads = load(accepting(*READ_REFUSALS)).include(method="GET")

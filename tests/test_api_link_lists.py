@@ -144,7 +144,7 @@ def test_a_program_lists_its_published_themes_and_roles_in_their_order(api, prog
 
     assert [theme["name"] for theme in body["themes"]] == ["Automotive", "Zorgtechnologie"]
     # By role, then organisation name; a role is public only with its organisation.
-    assert roles(body) == [("lead", "LIOF"), ("partner", "Brightlands"), ("partner", "Zuyd")]
+    assert roles(body) == [("partner", "Brightlands"), ("partner", "Zuyd"), ("trekker", "LIOF")]
     assert body["organisations"][0].keys() == {"organisation", "role"}
     assert body["organisations"][0]["organisation"].keys() == {"slug", "name"}
 
@@ -158,11 +158,11 @@ def test_staff_read_a_programs_concept_themes_and_roles(staff_api, program):
         "Zorgtechnologie",
     ]
     assert roles(body) == [
-        ("funder", "Concept bv"),
-        ("host", "Verborgen"),
-        ("lead", "LIOF"),
+        ("financier", "Concept bv"),
+        ("gastheer", "Verborgen"),
         ("partner", "Brightlands"),
         ("partner", "Zuyd"),
+        ("trekker", "LIOF"),
     ]
 
 
@@ -174,7 +174,7 @@ def test_a_role_shows_no_organisation_its_reader_may_not_see(program):
     client = APIClient()
     client.force_authenticate(reader)
 
-    assert ("host", None) in roles(only_record(client, "programs"))
+    assert ("gastheer", None) in roles(only_record(client, "programs"))
 
 
 def test_an_action_lists_its_published_themes_and_commitments_by_their_id(api, db):
@@ -250,7 +250,7 @@ def test_a_commitments_histories_are_listed_in_their_order_within_it(api, staff_
                 publication_status=status,
             )
     CommitmentRelation.objects.create(
-        commitment=first, related=second, kind="repeats", publication_status="published"
+        commitment=first, related=second, kind="herhaalt", publication_status="gepubliceerd"
     )
 
     reset_queries()  # as each request does: read what is captured before the next one

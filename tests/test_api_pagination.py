@@ -225,9 +225,17 @@ def order_by_of(api, url, query):
 @pytest.mark.parametrize(
     ("url", "query", "last_keys"),
     [
-        ("/api/v1/budget-lines", {"ordering": "-amount"}, ('"amount" DESC', '"id" DESC')),
+        (
+            "/api/v1/budget-lines",
+            {"ordering": "-amount"},
+            ('"amount" DESC NULLS LAST', '"id" DESC'),
+        ),
         ("/api/v1/budget-lines", {"ordering": "description"}, ('"label" ASC', '"id" ASC')),
-        ("/api/v1/subsidies", {"ordering": "projectVolume"}, ('"project_volume" ASC', '"id" ASC')),
+        (
+            "/api/v1/subsidies",
+            {"ordering": "projectVolume"},
+            ('"project_volume" ASC NULLS LAST', '"id" ASC'),
+        ),
         ("/api/v1/commitments", {"ordering": "-deadline"}, ('"deadline_date" DESC', '"id" DESC')),
         ("/api/v1/organisations", {"ordering": "place"}, ('"place" ASC', '"id" ASC')),
         ("/api/v1/organisations", {}, ('"name" ASC', '"id" ASC')),

@@ -190,7 +190,7 @@ RESOURCES = {
         lambda shared: [
             {},
             {"recipient": shared.organisation.slug, "ordering": "-grantedAmount"},
-            {"instrument": shared.program.slug, "status": "granted", "ordering": "grantedOn"},
+            {"instrument": shared.program.slug, "status": "verleend", "ordering": "grantedOn"},
         ],
         lambda record: record.slug,
     ),
@@ -229,7 +229,7 @@ RESOURCES = {
         lambda shared: [
             {},
             {"theme": shared.themes[0].slug, "ordering": "-due"},
-            {"program": shared.program.slug, "status": "planned", "ordering": "title"},
+            {"program": shared.program.slug, "status": "aangekondigd", "ordering": "title"},
         ],
         lambda record: record.slug,
     ),
@@ -319,7 +319,7 @@ def assert_same_small_cost(request, make_more, max_queries=LIST_MAX_QUERIES):
 
 
 @pytest.mark.parametrize(
-    "query", [{}, {"contributionKind": "pm"}, {"theme": "thema", "programStatus": "running"}]
+    "query", [{}, {"contributionKind": "pm"}, {"theme": "thema", "programStatus": "lopend"}]
 )
 def test_budget_line_totals_cost_the_same_few_queries_for_a_hundred_lines(shared, reader, query):
     make_budget_line(shared)

@@ -193,7 +193,7 @@ def test_amounts_are_decimal_strings_in_euros(memo, api):
 
     assert first["position"] == 1
     assert first["amount"] == "8900000.00"
-    assert first["contributionKind"] == "amount"
+    assert first["contributionKind"] == "bedrag"
     assert first["label"] == "€ 8,9 mln"
 
 
@@ -210,7 +210,7 @@ def test_external_line_says_who_pays(memo, api):
     esic = memo_budget_lines(api)[1]
 
     assert esic["description"].startswith("Adviesrapport European Services Innovation Centre")
-    assert esic["contributionKind"] == "external"
+    assert esic["contributionKind"] == "derden"
     assert esic["amount"] is None
     assert esic["funder"] == "eu"
     assert esic["label"] == "op kosten EU"
@@ -230,9 +230,9 @@ def test_overview_is_the_annex_with_its_totals(memo, api):
         "description": "Programma LimburgMakers",
         "program": {"slug": "limburgmakers", "name": "Programma LimburgMakers"},
         "contribution": {
-            "kind": "amount",
+            "kind": "bedrag",
             "amount": "8900000.00",
-            "funder": "province",
+            "funder": "provincie",
             "label": "€ 8,9 mln",
         },
     }

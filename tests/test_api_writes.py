@@ -46,10 +46,10 @@ def test_a_redacteur_creates_a_concept_record_with_history(key_for):
         {
             "slug": "fieldlab-limburg",
             "name": "Fieldlab Limburg",
-            "kind": "program",
-            "status": "planned",
+            "kind": "programma",
+            "status": "gepland",
             "start": "najaar 2026",
-            "end": {"start": "2028-01-01", "precision": "year"},
+            "end": {"start": "2028-01-01", "precision": "jaar"},
             "themes": [{"slug": "digitalisering"}],
             "source": {"document": document.slug, "locator": "§3"},
         },
@@ -153,6 +153,34 @@ def test_changes_need_if_match_and_a_reason(key_for):
     assert again.status_code == 412
 
 
+def test_a_created_commitment_is_read_at_the_id_the_api_gives_it(key_for):
+    # Schemathesis found a motion numbered `ZfWQ` created but 404 at `motie-ZfWQ`.
+    client = key_for("Redacteur")
+    created = client.post(
+        "/api/v1/commitments",
+        {"kind": "motie", "number": "12B_a", "title": "Motie met een lettercode"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["id"] == "motie-12B_a"
+    read = client.get("/api/v1/commitments/motie-12B_a")
+    assert read.status_code == 200
+    assert read.json()["title"] == "Motie met een lettercode"
+
+
+def test_an_invalid_change_is_a_400_before_its_if_match_is_weighed(key_for):
+    # As the document says: invalid input is a 400; a 412 or 428 is only for a valid change.
+    ProgramFactory(slug="wijzig-mij", publication_status="concept")
+    client = key_for("Redacteur")
+    url = "/api/v1/programs/wijzig-mij"
+    for if_match in ({}, {"HTTP_IF_MATCH": '"7-abc"'}, {"HTTP_IF_MATCH": "*"}):
+        response = client.patch(
+            url, {"name": ""}, format="json", HTTP_CHANGE_REASON="Leeg", **if_match
+        )
+        assert response.status_code == 400, (if_match, response.json())
+        assert [p["name"] for p in response.json()["invalidParams"]] == ["name"]
+
+
 def test_delete_needs_if_match_and_leaves_a_history_record(key_for):
     program = ProgramFactory(slug="weg-ermee", publication_status="concept")
     client = key_for("Redacteur")
@@ -176,7 +204,7 @@ def test_who_may_publish_through_the_api(key_for, role, publishes):
     response = change(
         client,
         "/api/v1/programs/publiceer",
-        {"publicationStatus": "published"},
+        {"publicationStatus": "gepubliceerd"},
         reason="Vrijgegeven",
     )
     assert (response.status_code == 200) is publishes, response.status_code

@@ -73,7 +73,7 @@ def test_a_write_through_the_api_carries_the_key_s_account_and_the_address(
 
     response = client.post(
         "/api/v1/programs",
-        {"slug": "via-api", "name": "Via de API", "kind": "program", "status": "planned"},
+        {"slug": "via-api", "name": "Via de API", "kind": "programma", "status": "gepland"},
         format="json",
     )
 

@@ -24,7 +24,7 @@ def only_new_record(record, before):
 
 def test_admin_add_records_creation_with_user_and_reason(admin_client, admin_user):
     data = browser_form(admin_client.get(admin_url(Program, "add")), Program)
-    data.update(name=["Nieuw"], slug=["nieuw"], kind=["program"], status=["planned"])
+    data.update(name=["Nieuw"], slug=["nieuw"], kind=["programma"], status=["gepland"])
     assert admin_client.post(admin_url(Program, "add"), data).status_code == 302
     program = Program.objects.get(slug="nieuw")
     entry = only_new_record(program, 0)

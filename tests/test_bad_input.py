@@ -63,7 +63,7 @@ def test_a_stored_date_of_year_9999_is_read_in_the_list_the_detail_and_the_csv(
     assert record["end"] == {
         "start": "9999-09-01",
         "end": "9999-12-31",
-        "precision": "late",
+        "precision": "eind",
         "label": "eind 9999",
     }
     assert api.get("/api/v1/programs/eeuwig").status_code == 200
@@ -92,14 +92,20 @@ def test_the_admin_refuses_a_fuzzy_year_outside_1900_to_2200(text):
     [
         "eind 9999",
         {"label": "0001"},
-        {"start": "9999-01-01", "precision": "year"},
-        {"start": "1066-10-14", "precision": "day"},
+        {"start": "9999-01-01", "precision": "jaar"},
+        {"start": "1066-10-14", "precision": "dag"},
     ],
 )
 def test_the_api_refuses_a_fuzzy_year_outside_1900_to_2200(staff_api, end):
     response = staff_api.post(
         "/api/v1/programs",
-        {"slug": "te-laat", "name": "Te laat", "kind": "program", "status": "planned", "end": end},
+        {
+            "slug": "te-laat",
+            "name": "Te laat",
+            "kind": "programma",
+            "status": "gepland",
+            "end": end,
+        },
         format="json",
     )
     assert invalid_names(response) == ["end"]
@@ -199,8 +205,8 @@ def test_an_unknown_fuzzy_date_precision_is_a_400_problem(staff_api, precision):
         {
             "slug": "onbekend",
             "name": "Onbekend",
-            "kind": "program",
-            "status": "planned",
+            "kind": "programma",
+            "status": "gepland",
             "end": {"start": "2016-01-01", "precision": precision},
         },
         format="json",

@@ -366,8 +366,8 @@ def test_the_calendar_has_only_public_records_with_a_deadline(db, client):
 def test_the_calendar_holds_what_is_open_unless_asked_for_every_deadline(db, client):
     factories.CommitmentFactory(number="3101", deadline="2030")
     factories.CommitmentFactory(number="3102", deadline="2016", status="voldaan")
-    factories.ActionFactory(slug="loopt", due="2030", status="in_progress")
-    factories.ActionFactory(slug="klaar", due="2016", status="done")
+    factories.ActionFactory(slug="loopt", due="2030", status="in_uitvoering")
+    factories.ActionFactory(slug="klaar", due="2016", status="afgerond")
 
     assert set(events_by_uid(read_calendar(client))) == {
         "toezegging-3101",

@@ -66,9 +66,9 @@ def test_a_typed_name_redirects_to_the_kenmerk_and_filters(client, partners):
 
 def test_the_label_from_the_suggestions_is_taken_too(client, partners):
     chemelot = partners["Brightlands Chemelot Campus"]
-    response = client.get("/programmas", {"organisation": str(chemelot), "kind": "program"})
+    response = client.get("/programmas", {"organisation": str(chemelot), "kind": "programma"})
     assert response.status_code == 302
-    assert response["Location"] == f"/programmas?organisation={chemelot.slug}&kind=program"
+    assert response["Location"] == f"/programmas?organisation={chemelot.slug}&kind=programma"
 
 
 def test_a_kenmerk_is_taken_as_it_was_without_a_redirect(client, partners):
@@ -142,7 +142,7 @@ def test_suggestions_for_an_unknown_field_are_a_400(client, partners):
 
 
 def test_a_portfolio_holder_chosen_by_name_narrows_the_register(client, db):
-    holder = PersonFactory(name="Hubert Mackus", role="executive_member", party="CDA")
+    holder = PersonFactory(name="Hubert Mackus", role="gedeputeerde", party="CDA")
     others = PersonFactory.create_batch(3)
     CommitmentFactory(title="Toezegging van Mackus", made_by=holder)
     CommitmentFactory(title="Toezegging van een ander", made_by=others[0])
@@ -184,7 +184,7 @@ def test_the_organisations_are_searched_by_name_and_place_and_filtered_by_kind(c
     assert "Brightlands Smart Services Campus" in found
     assert "LIOF" not in found
     assert "Brightlands Concept" not in found
-    in_venlo = text_of(client.get("/organisaties", {"search": "venlo", "kind": "government"}))
+    in_venlo = text_of(client.get("/organisaties", {"search": "venlo", "kind": "overheid"}))
     assert "Gemeente Venlo" in in_venlo
     assert "Brightlands Smart Services Campus" not in in_venlo
 

@@ -283,7 +283,7 @@ def test_api_shows_deadline_history_settlement_and_flags(api):
     assert change["oldLabel"] == "medio 2026"
     assert change["reason"] == "Afgesproken in de commissie"
     [settlement] = body["settlements"]
-    assert settlement["decision"] == "pending"
+    assert settlement["decision"] == "te_behandelen"
     assert settlement["proposedStatus"] == "voldaan"
 
 
@@ -291,7 +291,7 @@ def test_api_shows_deadline_history_settlement_and_flags(api):
 
 
 def test_api_filters_the_register():
-    holder = PersonFactory(slug="gedeputeerde-a", role="executive_member")
+    holder = PersonFactory(slug="gedeputeerde-a", role="gedeputeerde")
     theme = ThemeFactory(slug="reshoring-test")
     late = CommitmentFactory(number="1", deadline="2020", made_by=holder)
     late.themes.add(theme)
@@ -516,11 +516,11 @@ def test_a_period_end_is_tested_once_per_tile_start():
     assert sorted(
         dict(child.children)["deadline_precision__in"] for child in condition.children
     ) == [
-        ["day"],
-        ["early", "mid", "late"],
-        ["half_year", "year"],
-        ["month", "season"],
-        ["quarter"],
+        ["begin", "medio", "eind"],
+        ["dag"],
+        ["halfjaar", "jaar"],
+        ["kwartaal"],
+        ["maand", "seizoen"],
     ]
 
 

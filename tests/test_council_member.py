@@ -53,8 +53,8 @@ def test_the_memo_is_at_most_three_clicks_from_the_start_page(tab, memo_site):
 def test_a_portfolio_holders_open_overdue_commitments_are_found_by_name(tab, memo_site, settings):
     # More people than a select lists: the field takes a name and suggests while typing.
     settings.FILTER_CHOICES_LISTED_MAX = 2
-    holder = PersonFactory(name="Hubert Mackus", role="executive_member", party="CDA")
-    other = PersonFactory(name="Carla Brugman", role="executive_member")
+    holder = PersonFactory(name="Hubert Mackus", role="gedeputeerde", party="CDA")
+    other = PersonFactory(name="Carla Brugman", role="gedeputeerde")
     PersonFactory.create_batch(2)
     CommitmentFactory(title="Reshoring bevorderen", made_by=holder, deadline="2019")
     CommitmentFactory(title="Nog op tijd", made_by=holder, deadline="2099")

@@ -39,7 +39,7 @@ QUERIES = [
     {"theme": "reshoring"},
     {"programLine": "innovatiekracht-en-topsectoren"},
     {"organisation": "liof"},
-    {"programStatus": "running"},
+    {"programStatus": "lopend"},
     {"periodFrom": "2014", "periodUntil": "2015"},
     {"theme": "financiering", "organisation": "liof"},
 ]
@@ -109,8 +109,8 @@ def test_dashboard_figures_equal_the_api_for_the_same_filters(client, api, data,
     )
     assert figures["overdue"] == api_count(api, "commitments", query, overdue="true")
     assert figures["fulfilled"] == api_count(api, "commitments", query, status="voldaan")
-    granted = api_count(api, "subsidies", query, status="granted") + api_count(
-        api, "subsidies", query, status="settled"
+    granted = api_count(api, "subsidies", query, status="verleend") + api_count(
+        api, "subsidies", query, status="vastgesteld"
     )
     assert dashboard.subsidy_figures["count"] == granted
 

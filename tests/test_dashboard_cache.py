@@ -166,7 +166,9 @@ def test_publishing_a_concept_line_changes_the_public_totals(api, staff_api, lin
     url = "/api/v1/budget-lines/begroting-3"
 
     with committed():
-        response = change(staff_api, url, {"publicationStatus": "published"}, reason="Vastgesteld")
+        response = change(
+            staff_api, url, {"publicationStatus": "gepubliceerd"}, reason="Vastgesteld"
+        )
 
     assert response.status_code == 200, response.json()
     assert before == Decimal("2000000.00")

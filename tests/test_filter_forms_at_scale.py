@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from programs.models import Document, Meeting, Organisation, Person, Program
+from programs.models import Document, Meeting, Organisation, Person, Program, PublicationStatus
 
 from .test_public_pages import text_of
 
@@ -70,7 +70,7 @@ def whole_loads(queries):
 
 def reads_whole(sql, table):
     """Whether `sql` loads records of `table` limited by nothing but their visibility."""
-    visible = rf"""(WHERE "{table}"\."publication_status" = 'published')?"""
+    visible = rf"""(WHERE "{table}"\."publication_status" = '{PublicationStatus.PUBLISHED}')?"""
     # On PostgreSQL a select's choices are read through a server-side cursor (DECLARE ... FOR).
     whole = (
         rf'(DECLARE .*? FOR )?SELECT .*"{table}"\."slug".* FROM "{table}" {visible}\s*'

@@ -86,7 +86,7 @@ def plant_concepts(memo):
     published.submitters.add(person)
     published.programs.add(program)
     CommitmentRelation.objects.create(
-        commitment=published, related=commitment, kind="replaces", note=MARKER, **CONCEPT
+        commitment=published, related=commitment, kind="vervangt", note=MARKER, **CONCEPT
     )
     f.SettlementFactory(commitment=published, explanation=MARKER, **CONCEPT)
     f.SettlementFactory(commitment=published, proposal_document=document)
@@ -102,7 +102,7 @@ def plant_concepts(memo):
         position=50,
         label=f"{MARKER} post",
         program=limburgmakers,
-        contribution_kind="amount",
+        contribution_kind="bedrag",
         amount=123456789,
         **CONCEPT,
     )

@@ -132,9 +132,7 @@ def test_pm_typed_as_the_amount_makes_a_pm_line(admin_client, memo):
 def test_pm_with_a_contribution_paid_by_others_is_refused(admin_client, memo):
     line = memo_line(memo)
 
-    response = change_line(
-        admin_client, line, amount="PM", contribution_kind="external", funder="eu"
-    )
+    response = change_line(admin_client, line, amount="PM", contribution_kind="derden", funder="eu")
 
     assert "Bij &#x27;op kosten van derden&#x27; hoort geen bedrag en geen PM." in (
         response.content.decode()

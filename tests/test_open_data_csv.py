@@ -69,7 +69,7 @@ def test_every_list_answers_csv_with_every_record_the_json_list_has(memo, api, e
     [
         ("budget-lines", {"document": MEMO, "contributionKind": "pm", "ordering": "-position"}),
         ("budget-lines", {"document": MEMO, "ordering": "-amount"}),
-        ("programs", {"kind": "scheme", "ordering": "-start"}),
+        ("programs", {"kind": "regeling", "ordering": "-start"}),
         ("programs", {"ordering": "-start"}),
         ("programs", {"search": "limburg"}),
         ("organisations", {"program": "limburgmakers", "ordering": "place"}),

@@ -200,7 +200,7 @@ def test_pm_lines_have_no_amount_in_the_fiscal_data_package(memo, api):
         assert rows[position]["label"] == "PM"
     external = rows[2]
     assert (external["contributionKind"], external["amount"], external["funder"]) == (
-        "external",
+        "derden",
         "",
         "eu",
     )
@@ -233,7 +233,7 @@ def test_the_descriptor_describes_its_csv_with_a_type_for_every_column(memo, api
     assert header == [field["name"] for field in schema["fields"]]
     assert fields["amount"]["type"] == "number"
     assert fields["amount"]["columnType"] == "value"
-    assert fields["contributionKind"]["constraints"]["enum"] == ["amount", "pm", "external"]
+    assert fields["contributionKind"]["constraints"]["enum"] == ["bedrag", "pm", "derden"]
     assert schema["primaryKey"] == "id"
     assert schema["extraFields"][0]["constant"] == "EUR"
 
@@ -256,7 +256,7 @@ def test_every_cell_of_the_package_fits_its_declared_type(memo, api):
                 datetime.date.fromisoformat(value)
             if enum := fields[name].get("constraints", {}).get("enum"):
                 assert value in enum
-        assert (row["amount"] == "") == (row["contributionKind"] != "amount")
+        assert (row["amount"] == "") == (row["contributionKind"] != "bedrag")
 
 
 def test_concept_budget_lines_never_appear_in_the_fiscal_data_package(memo, staff_api):

@@ -85,7 +85,7 @@ def test_a_page_past_the_end_is_a_404(client):
 
 
 def test_the_first_page_of_an_empty_list_is_the_empty_table(client):
-    response = client.get("/acties?status=done")
+    response = client.get("/acties?status=afgerond")
     assert response.status_code == 200
     assert "Geen acties." in content_of(response)
 
@@ -104,21 +104,23 @@ def test_a_malformed_page_number_is_a_400_that_says_what_is_wrong(client, value)
 def test_page_links_keep_the_filters_and_the_download_link_drops_the_page(client):
     actions(PER_PAGE + 1, status=Action.Status.PLANNED)
     actions(5, status=Action.Status.DONE)
-    content = content_of(client.get("/acties?status=planned&pagina=2"))
-    assert '<a href="/acties?status=planned" rel="prev">' in content
-    assert 'href="/acties?status=planned&tabel=acties&format=csv"' in content
+    content = content_of(client.get("/acties?status=aangekondigd&pagina=2"))
+    assert '<a href="/acties?status=aangekondigd" rel="prev">' in content
+    assert 'href="/acties?status=aangekondigd&tabel=acties&format=csv"' in content
     assert "Download alle rijen van „Acties”, niet alleen deze pagina:" in content
-    content = content_of(client.get("/acties?status=planned"))
-    assert '<a href="/acties?status=planned&pagina=2" rel="next">' in content
+    content = content_of(client.get("/acties?status=aangekondigd"))
+    assert '<a href="/acties?status=aangekondigd&pagina=2" rel="next">' in content
 
 
 def test_the_download_holds_every_row_of_the_filtered_list_not_only_the_page(client):
     planned = actions(PER_PAGE + 7, status=Action.Status.PLANNED)
     actions(5, status=Action.Status.DONE)
     for file_format in ("csv", "xlsx"):
-        response = client.get(f"/acties?status=planned&pagina=2&tabel=acties&format={file_format}")
+        response = client.get(
+            f"/acties?status=aangekondigd&pagina=2&tabel=acties&format={file_format}"
+        )
         assert response.status_code == 200
-    rows = csv_rows(client.get("/acties?status=planned&pagina=2&tabel=acties&format=csv"))
+    rows = csv_rows(client.get("/acties?status=aangekondigd&pagina=2&tabel=acties&format=csv"))
     assert {row[0] for row in rows[1:]} == {action.title for action in planned}
 
 

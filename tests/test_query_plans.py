@@ -128,11 +128,11 @@ def assert_first_page_from_index(queryset, index):
         (BudgetLineViewSet, {}, "document_date_title"),
         (BudgetLineViewSet, {"ordering": "position"}, "budgetline_position"),
         (BudgetLineViewSet, {"ordering": "amount"}, "budgetline_amount"),
-        (BudgetLineViewSet, {"ordering": "-amount"}, "budgetline_amount"),
+        (BudgetLineViewSet, {"ordering": "-amount"}, "budgetline_amount_desc"),
         (BudgetLineViewSet, {"ordering": "-description"}, "budgetline_label"),
         (SubsidyViewSet, {}, "subsidy_granted_on_slug"),
         (SubsidyViewSet, {"ordering": "grantedOn"}, "subsidy_granted_on_slug"),
-        (SubsidyViewSet, {"ordering": "-grantedAmount"}, "subsidy_granted_amount"),
+        (SubsidyViewSet, {"ordering": "-grantedAmount"}, "subsidy_granted_amount_desc"),
         (SubsidyViewSet, {"ordering": "projectVolume"}, "subsidy_project_volume"),
     ],
 )

@@ -126,8 +126,8 @@ def test_a_new_record_by_an_editor_is_a_concept(as_role, admin_client):
     add.update(
         name=["Nieuw programma"],
         slug=["nieuw-programma"],
-        kind=["program"],
-        status=["planned"],
+        kind=["programma"],
+        status=["gepland"],
         publication_status=[PUBLISHED],
     )
     as_role("Redacteur").post(admin_url(Program, "add"), add)

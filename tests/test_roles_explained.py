@@ -144,7 +144,7 @@ def test_a_redacteur_cannot_publish_by_posting_the_action(as_role):
 
 def test_publishing_every_record_of_a_filtered_list(as_role):
     shown = ProgramFactory.create_batch(3, publication_status=CONCEPT, status="ended")
-    other = ProgramFactory(publication_status=CONCEPT, status="running")
+    other = ProgramFactory(publication_status=CONCEPT, status="lopend")
     client = as_role("Publicist")
 
     client.post(

@@ -29,9 +29,9 @@ def test_the_menus_api_link_goes_to_the_api_documentation(client):
 
 def test_a_running_program_past_its_end_says_its_term_has_passed(client):
     year = timezone.localdate().year
-    ended = ProgramFactory(status="running", start=f"begin {year - 4}", end=f"eind {year - 1}")
-    running = ProgramFactory(status="running", start=f"begin {year - 1}", end=f"eind {year + 2}")
-    finished = ProgramFactory(status="finished", end=f"eind {year - 1}")
+    ended = ProgramFactory(status="lopend", start=f"begin {year - 4}", end=f"eind {year - 1}")
+    running = ProgramFactory(status="lopend", start=f"begin {year - 1}", end=f"eind {year + 2}")
+    finished = ProgramFactory(status="afgerond", end=f"eind {year - 1}")
 
     assert client.get(ended.get_absolute_url()).context["program"].status_label == (
         "looptijd verstreken"
@@ -46,6 +46,6 @@ def test_a_running_program_past_its_end_says_its_term_has_passed(client):
 def test_a_program_ending_today_still_runs(client, monkeypatch):
     today = datetime.date(2030, 12, 31)
     monkeypatch.setattr(timezone, "localdate", lambda *args: today)
-    program = ProgramFactory(status="running", end="eind 2030")
+    program = ProgramFactory(status="lopend", end="eind 2030")
 
     assert program.status_label == "lopend"

@@ -199,7 +199,7 @@ PAGES = [
     "/themas/reshoring",
     "/acties",
     "/acties?theme=reshoring",
-    "/acties?status=in_progress&ordering=-title",
+    "/acties?status=in_uitvoering&ordering=-title",
     "/acties/afspraken-investor-development-programma",
 ]
 
@@ -300,5 +300,5 @@ def test_a_list_with_an_invalid_filter_answers_with_the_page_not_a_download(clie
 
 
 def test_download_links_keep_the_page_and_its_filters(client, memo):
-    content = client.get("/acties?status=planned").content.decode()
-    assert 'href="/acties?status=planned&amp;tabel=acties&amp;format=csv"' in content
+    content = client.get("/acties?status=aangekondigd").content.decode()
+    assert 'href="/acties?status=aangekondigd&amp;tabel=acties&amp;format=csv"' in content

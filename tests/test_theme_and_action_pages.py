@@ -131,7 +131,7 @@ def test_the_action_list_shows_owner_program_due_date_and_status(client, memo):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("status=in_progress", {"masterplan-opleidings-en-toeleidingsinfrastructuur-opzetten",
+        ("status=in_uitvoering", {"masterplan-opleidings-en-toeleidingsinfrastructuur-opzetten",
                                 "haalbaarheid-manufacturing-centre"}),
         ("theme=campussen", {"haalbaarheid-manufacturing-centre",
                              "smart-services-campus-faciliteiten-mkb",
@@ -140,7 +140,7 @@ def test_the_action_list_shows_owner_program_due_date_and_status(client, memo):
         ("program=limburgmakers", {"voortzetting-limburgmakers",
                                    "informatie-en-voorlichting-smart-industry",
                                    "industriele-vormgevers-betrekken"}),
-        ("status=in_progress&theme=campussen", {"haalbaarheid-manufacturing-centre"}),
+        ("status=in_uitvoering&theme=campussen", {"haalbaarheid-manufacturing-centre"}),
     ],
 )  # fmt: skip
 def test_the_action_list_filters_in_the_url(client, memo, query, expected):
@@ -150,7 +150,7 @@ def test_the_action_list_filters_in_the_url(client, memo, query, expected):
 
 
 def test_each_active_filter_is_shown_with_a_link_that_removes_only_it(client, memo):
-    response = client.get("/acties?status=in_progress&theme=campussen")
+    response = client.get("/acties?status=in_uitvoering&theme=campussen")
 
     content = html.unescape(response.content.decode())
     assert "Status: in uitvoering" in content
@@ -158,7 +158,9 @@ def test_each_active_filter_is_shown_with_a_link_that_removes_only_it(client, me
     assert (
         '<a href="/acties?theme=campussen">Filter ‘Status: in uitvoering’ weghalen</a>' in content
     )
-    assert '<a href="/acties?status=in_progress">Filter ‘Thema: Campussen’ weghalen</a>' in content
+    assert (
+        '<a href="/acties?status=in_uitvoering">Filter ‘Thema: Campussen’ weghalen</a>' in content
+    )
     assert client.get("/acties?theme=campussen").status_code == 200
     assert "Actieve filters" not in text_of(client.get("/acties"))
 

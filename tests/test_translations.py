@@ -298,7 +298,7 @@ PAGES = [
     "/themas",
     "/themas/financiering",
     "/acties",
-    "/acties?status=planned&theme=reshoring&ordering=-due",
+    "/acties?status=aangekondigd&theme=reshoring&ordering=-due",
     "/acties?owner=bestaat-niet",
     "/acties/afspraken-investor-development-programma",
     "/organisaties",

@@ -120,8 +120,8 @@ def admin_add(client, api, admin_client, status):
         form,
         name="Nieuw",
         slug="nieuw",
-        kind="program",
-        status="planned",
+        kind="programma",
+        status="gepland",
         publication_status=status,
     )
     client.post(admin_url(Program, "add"), data)

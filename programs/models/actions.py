@@ -44,10 +44,10 @@ class Action(SluggedRecord, Cited):
     """A new initiative announced in a document, with an owner and a (fuzzy) due date."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("aangekondigd")
-        IN_PROGRESS = "in_progress", _("in uitvoering")
-        DONE = "done", _("afgerond")
-        DROPPED = "dropped", _("vervallen")
+        PLANNED = "aangekondigd", _("aangekondigd")
+        IN_PROGRESS = "in_uitvoering", _("in uitvoering")
+        DONE = "afgerond", _("afgerond")
+        DROPPED = "vervallen", _("vervallen")
 
     OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
@@ -62,7 +62,7 @@ class Action(SluggedRecord, Cited):
         related_name="actions",
     )
     due = FuzzyDateField(_("termijn"), blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices)
     program = models.ForeignKey(
         Program,
         verbose_name=_("programma"),

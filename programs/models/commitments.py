@@ -41,9 +41,9 @@ class Person(SluggedRecord):
     """A council member or executive member named in a commitment."""
 
     class Role(models.TextChoices):
-        COUNCIL_MEMBER = "council_member", _("statenlid")
-        EXECUTIVE_MEMBER = "executive_member", _("gedeputeerde")
-        OTHER = "other", _("overig")
+        COUNCIL_MEMBER = "statenlid", _("statenlid")
+        EXECUTIVE_MEMBER = "gedeputeerde", _("gedeputeerde")
+        OTHER = "overig", _("overig")
 
     name = models.CharField(_("naam"), max_length=200)
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
@@ -565,9 +565,9 @@ class CommitmentRelation(Publishable):
     """A newer commitment that replaces, repeats or supplements an older one."""
 
     class Kind(models.TextChoices):
-        REPLACES = "replaces", _("vervangt")
-        REPEATS = "repeats", _("herhaalt")
-        SUPPLEMENTS = "supplements", _("vult aan")
+        REPLACES = "vervangt", _("vervangt")
+        REPEATS = "herhaalt", _("herhaalt")
+        SUPPLEMENTS = "vult_aan", _("vult aan")
 
     commitment = models.ForeignKey(
         Commitment,
@@ -625,9 +625,9 @@ class Settlement(Publishable):
     """An afdoeningsvoorstel: the executive proposes to settle, the committee decides."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("nog te behandelen")
-        ACCEPTED = "accepted", _("akkoord")
-        REJECTED = "rejected", _("niet akkoord")
+        PENDING = "te_behandelen", _("nog te behandelen")
+        ACCEPTED = "akkoord", _("akkoord")
+        REJECTED = "niet_akkoord", _("niet akkoord")
 
     commitment = models.ForeignKey(
         Commitment,
@@ -656,7 +656,7 @@ class Settlement(Publishable):
     explanation = models.TextField(_("toelichting"), blank=True)
     remaining = models.TextField(_("wat nog resteert"), blank=True)
     decision = models.CharField(
-        _("besluit"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+        _("besluit"), max_length=15, choices=Decision.choices, default=Decision.PENDING
     )
     decided_at = models.ForeignKey(
         Meeting,
@@ -680,8 +680,8 @@ class Settlement(Publishable):
         verbose_name_plural = _("afdoeningsvoorstellen")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(decision="pending", decided_on__isnull=True)
-                | (~models.Q(decision="pending") & models.Q(decided_on__isnull=False)),
+                condition=models.Q(decision="te_behandelen", decided_on__isnull=True)
+                | (~models.Q(decision="te_behandelen") & models.Q(decided_on__isnull=False)),
                 name="settlement_decided_with_a_date",
             ),
         ]

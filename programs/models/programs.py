@@ -56,20 +56,20 @@ class OrganisationQuerySet(PublishableQuerySet):
 
 class Organisation(SluggedRecord, Cited):
     class Kind(models.TextChoices):
-        COMPANY = "company", _("bedrijf")
-        GOVERNMENT = "government", _("overheid")
-        MINISTRY = "ministry", _("ministerie")
-        AGENCY = "agency", _("uitvoeringsorganisatie of ontwikkelingsmaatschappij")
+        COMPANY = "bedrijf", _("bedrijf")
+        GOVERNMENT = "overheid", _("overheid")
+        MINISTRY = "ministerie", _("ministerie")
+        AGENCY = "uitvoeringsorganisatie", _("uitvoeringsorganisatie of ontwikkelingsmaatschappij")
         CAMPUS = "campus", _("campus")
-        KNOWLEDGE = "knowledge", _("kennisinstelling")
-        EDUCATION = "education", _("onderwijs")
-        NETWORK = "network", _("netwerk of brancheorganisatie")
-        PARTNERSHIP = "partnership", _("samenwerkingsverband")
-        OTHER = "other", _("overig")
+        KNOWLEDGE = "kennisinstelling", _("kennisinstelling")
+        EDUCATION = "onderwijs", _("onderwijs")
+        NETWORK = "netwerk", _("netwerk of brancheorganisatie")
+        PARTNERSHIP = "samenwerkingsverband", _("samenwerkingsverband")
+        OTHER = "overig", _("overig")
 
     name = models.CharField(_("naam"), max_length=200)
     abbreviation = models.CharField(_("afkorting"), max_length=30, blank=True)
-    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
     place = models.CharField(_("plaats"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -190,21 +190,21 @@ class Program(SluggedRecord, Cited):
     """Something the province runs or funds: a programme, scheme, fund or instrument."""
 
     class Kind(models.TextChoices):
-        PROGRAM = "program", _("programma")
-        SCHEME = "scheme", _("regeling")
-        FUND = "fund", _("fonds")
+        PROGRAM = "programma", _("programma")
+        SCHEME = "regeling", _("regeling")
+        FUND = "fonds", _("fonds")
         INSTRUMENT = "instrument", _("instrument")
-        FACILITY = "facility", _("centrum of faciliteit")
+        FACILITY = "faciliteit", _("centrum of faciliteit")
         PROJECT = "project", _("project")
-        PARTNERSHIP = "partnership", _("samenwerking of agenda")
-        EVENT = "event", _("evenement")
-        STUDY = "study", _("advies of onderzoek")
+        PARTNERSHIP = "samenwerking", _("samenwerking of agenda")
+        EVENT = "evenement", _("evenement")
+        STUDY = "onderzoek", _("advies of onderzoek")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("gepland")
-        RUNNING = "running", _("lopend")
-        FINISHED = "finished", _("afgerond")
-        STOPPED = "stopped", _("gestopt")
+        PLANNED = "gepland", _("gepland")
+        RUNNING = "lopend", _("lopend")
+        FINISHED = "afgerond", _("afgerond")
+        STOPPED = "gestopt", _("gestopt")
 
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
@@ -290,11 +290,11 @@ class ProgramOrganisation(Publishable, Cited):
     """The role an organisation plays in a program."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", _("trekker")
+        LEAD = "trekker", _("trekker")
         PARTNER = "partner", _("partner")
-        RECIPIENT = "recipient", _("ontvanger of deelnemer")
-        FUNDER = "funder", _("financier")
-        HOST = "host", _("gastheer of locatie")
+        RECIPIENT = "ontvanger", _("ontvanger of deelnemer")
+        FUNDER = "financier", _("financier")
+        HOST = "gastheer", _("gastheer of locatie")
 
     program = models.ForeignKey(
         Program, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="roles"

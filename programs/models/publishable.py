@@ -21,7 +21,7 @@ PUBLISHABLE_PERMISSIONS = ("add", "change", "delete", "view", "publish")
 
 class PublicationStatus(models.TextChoices):
     CONCEPT = "concept", _("concept")
-    PUBLISHED = "published", _("gepubliceerd")
+    PUBLISHED = "gepubliceerd", _("gepubliceerd")
 
 
 def can_read_concepts(user, model=None):
@@ -209,7 +209,7 @@ class Publishable(models.Model):
     uuid = models.UUIDField(_("vaste id"), default=uuid.uuid4, unique=True, editable=False)
     publication_status = models.CharField(
         _("publicatiestatus"),
-        max_length=10,
+        max_length=12,
         choices=PublicationStatus.choices,
         default=PublicationStatus.CONCEPT,
         db_index=True,

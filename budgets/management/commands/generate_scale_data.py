@@ -645,10 +645,20 @@ class Generator:
             for theme in self.rng.sample(self.theme_ids, self.rng.randint(1, 3)):
                 themes.append((obj.pk, theme))
             if i < n_top:
-                wanted = [(self.province_ids[self.rng.randrange(len(PROVINCES))], "lead")]
+                wanted = [
+                    (
+                        self.province_ids[self.rng.randrange(len(PROVINCES))],
+                        ProgramOrganisation.Role.LEAD,
+                    )
+                ]
             else:
                 wanted = [
-                    (self.rng.choice(self.org_ids), self.rng.choice(["partner", "recipient"]))
+                    (
+                        self.rng.choice(self.org_ids),
+                        self.rng.choice(
+                            [ProgramOrganisation.Role.PARTNER, ProgramOrganisation.Role.RECIPIENT]
+                        ),
+                    )
                     for _ in range(self.rng.randint(0, 2))
                 ]
             for organisation, role in dict.fromkeys(wanted):
@@ -881,9 +891,14 @@ class Generator:
             for i in range(first, min(n, first + CHUNK)):
                 status = weighted(
                     self.rng,
-                    [("requested", 10), ("granted", 40), ("settled", 45), ("withdrawn", 5)],
+                    [
+                        (Subsidy.Status.REQUESTED, 10),
+                        (Subsidy.Status.GRANTED, 40),
+                        (Subsidy.Status.SETTLED, 45),
+                        (Subsidy.Status.WITHDRAWN, 5),
+                    ],
                 )[0]
-                granted = self.money(50_000, 1.1) if status != "requested" else None
+                granted = self.money(50_000, 1.1) if status != Subsidy.Status.REQUESTED else None
                 day = self.day()
                 obj = Subsidy(
                     slug=f"{PREFIX}subsidie-{i + 1}",
@@ -895,7 +910,7 @@ class Generator:
                         (granted * Decimal(self.rng.choice(["1", "1", "0.9", "0.75"]))).quantize(
                             Decimal("0.01")
                         )
-                        if status == "settled"
+                        if status == Subsidy.Status.SETTLED
                         else None
                     ),
                     project_volume=(
