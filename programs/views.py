@@ -389,8 +389,9 @@ class PublicIdLookupMixin:
 
     lookup_url_kwarg = "id"
     # Every id the API gives out: a kind or a document's slug and a number or position, each
-    # a slug (`motie-615`, `motie-12B`); `get_by_public_id` tells which exist.
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    # a slug (`motie-615`, `motie-12B`); `get_by_public_id` tells which exist. Always two
+    # parts or more, so that the list's own paths (`datapackage.csv`) are no record's.
+    lookup_value_regex = "[a-zA-Z0-9_]+(?:-[a-zA-Z0-9_]+)+"
 
     def get_object(self):
         try:

@@ -71,8 +71,12 @@ def test_the_public_sees_neither_label_nor_banner(client, programs):
 
 
 def test_the_public_view_leaves_the_admin_and_the_api_alone(editor, programs):
-    api = editor.get("/api/v1/programs", {"openbaar": 1}).json()
+    # The API knows no public view: the parameter is refused as unknown, not obeyed.
+    refused = editor.get("/api/v1/programs", {"openbaar": 1})
+    api = editor.get("/api/v1/programs").json()
 
+    assert refused.status_code == 400
+    assert [param["name"] for param in refused.json()["invalidParams"]] == ["openbaar"]
     assert "Nog niet vastgesteld" in [record["name"] for record in api["results"]]
 
 

@@ -91,7 +91,9 @@ def test_frictionless_finds_a_cell_that_breaks_the_schema(memo, api, tmp_path, o
     path = package_on_disk(api, tmp_path)
     csv_file = tmp_path / "begrotingsposten.csv"
     lines = csv_file.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace(",amount,8900000.00,", ",,-8900000.00,")
+    broken = lines[1].replace(",bedrag,8900000.00,", ",,-8900000.00,")
+    assert broken != lines[1], lines[1]
+    lines[1] = broken
     csv_file.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
 
     report = frictionless.validate(str(path))

@@ -158,22 +158,17 @@ def test_the_deadline_and_made_on_filters_use_their_indexes(scale_data):
     assert "commitment_made_on" in index_names(plan_nodes(made))
 
 
-def test_the_date_of_the_latest_public_change_reads_each_history_index_backwards(scale_data):
-    from budgets.feeds import FEED_TYPES
+def test_the_date_of_the_latest_public_change_reads_the_feeds_key_backwards(scale_data):
     from programs.changes import latest_change_at
 
     with CaptureQueriesContext(connection) as captured:
-        latest_change_at(FEED_TYPES)
+        latest_change_at()
     [query] = captured.captured_queries
     nodes = explained_nodes(query["sql"])
 
-    backwards = {
-        node["Index Name"]
-        for node in nodes
-        if node.get("Scan Direction") == "Backward" and "history_date" in node.get("Index Name", "")
-    }
-    assert len(backwards) == len(FEED_TYPES), backwards
-    assert not [node for node in nodes if node["Node Type"] == "Aggregate"]
+    backwards = [node for node in nodes if node.get("Scan Direction") == "Backward"]
+    assert [node["Index Name"] for node in backwards] == ["programs_publicchange_pkey"]
+    assert not [node for node in nodes if node["Node Type"] in ("Aggregate", "Sort", "Seq Scan")]
 
 
 def test_the_budget_totals_read_only_columns_their_covering_index_holds(scale_data):
