@@ -1,25 +1,33 @@
 """Money: budget lines (a document's annex rows) and subsidies granted under an instrument."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common import caching
 from common.formats import PRO_MEMORIE, format_money, local_number
 from common.fuzzydates import FuzzyDateField, fuzzy_date_constraints
 from programs.models import (
     PUBLISHABLE_PERMISSIONS,
     Cited,
     Document,
+    Program,
+    PublicationStatus,
     Publishable,
     PublishableQuerySet,
     SluggedRecord,
     SlugManager,
+    can_read_concepts,
 )
 
 
@@ -53,6 +61,16 @@ class Totals:
     amount: Decimal
     pm_count: int
     external_count: int
+
+    @classmethod
+    def added_up(cls, totals):
+        """One `Totals` of several."""
+        totals = list(totals)
+        return cls(
+            sum((each.amount for each in totals), Decimal("0.00")),
+            sum(each.pm_count for each in totals),
+            sum(each.external_count for each in totals),
+        )
 
     @property
     def label(self):
@@ -96,12 +114,7 @@ class BudgetLineQuerySet(PublishableQuerySet):
     def totals(self):
         """The sum of amounts and the count of PM and external lines: added up from the totals
         per funder, a grouped query the dashboard shows too, so it reads the lines once."""
-        per_funder = self.totals_by("funder").values()
-        return Totals(
-            sum((totals.amount for totals in per_funder), Decimal("0.00")),
-            sum(totals.pm_count for totals in per_funder),
-            sum(totals.external_count for totals in per_funder),
-        )
+        return Totals.added_up(self.totals_by("funder").values())
 
     def totals_by(self, field):
         """`{value of field: Totals}` in one grouped query: the same figures as `totals()`,
@@ -296,6 +309,163 @@ class BudgetLine(Publishable):
             raise ValidationError({"end": _("Het einde ligt voor de start.")})
 
 
+def kept(row):
+    """Grouped figures of budget lines named as the fields of a `BudgetTotal` (an annotation
+    cannot take the name of a field it sums)."""
+    row["amount"], row["published_amount"] = row.pop("summed"), row.pop("published_summed")
+    return row
+
+
+class BudgetTotalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The kept totals as `user` may see them: of every line for staff who read concept
+        lines, of the published lines (in a published document and program) for anyone else.
+        The figures are annotated `seen_amount` and `seen_count`."""
+        if can_read_concepts(user, BudgetLine):
+            return self.annotate(seen_amount=F("amount"), seen_count=F("line_count"))
+        return self.filter(published_line_count__gt=0).annotate(
+            seen_amount=F("published_amount"), seen_count=F("published_line_count")
+        )
+
+    def whole_periods(self):
+        """The rows that sum every period: what to read unless a period is asked for."""
+        return self.filter(by_period=False)
+
+    def in_period(self, first_year=None, last_year=None):
+        """The rows of the lines whose period overlaps the years, as `periodFrom` and
+        `periodUntil` choose budget lines: running in or after `first_year` (an end in or after
+        it, or a start and no end), starting in or before `last_year`."""
+        rows = self.filter(by_period=True)
+        if first_year is not None:
+            rows = rows.filter(
+                Q(end_year__gte=first_year) | Q(end_year__isnull=True, start_year__isnull=False)
+            )
+        if last_year is not None:
+            rows = rows.filter(start_year__lte=last_year)
+        return rows
+
+    @staticmethod
+    def _figures():
+        return {
+            "amount": Coalesce(
+                Sum("seen_amount", filter=Q(contribution_kind=ContributionKind.AMOUNT)),
+                Decimal("0.00"),
+                output_field=models.DecimalField(max_digits=16, decimal_places=2),
+            ),
+            "pm_count": Coalesce(
+                Sum("seen_count", filter=Q(contribution_kind=ContributionKind.PM)), 0
+            ),
+            "external_count": Coalesce(
+                Sum("seen_count", filter=Q(contribution_kind=ContributionKind.EXTERNAL)), 0
+            ),
+        }
+
+    def totals(self):
+        """`Totals` of these rows (of `visible_to`): added up from the totals per funder, which
+        the dashboard shows too."""
+        return Totals.added_up(self.totals_by("funder").values())
+
+    def totals_by(self, field):
+        """`{value of field: Totals}` in one grouped query, cached until the data changes.
+        Over a to-many `field` (`program__themes`) a line counts once under each value."""
+        rows = self.order_by().values(field).annotate(**self._figures())
+        return caching.cached_query(
+            "budget-totals-by", rows, lambda rows: {row.pop(field): Totals(**row) for row in rows}
+        )
+
+    def cached(self, name, compute, *also):
+        """`compute(self)`, kept in the cache until the data changes (`common.caching`)."""
+        return caching.cached_query(name, self, compute, *also)
+
+    def recount(self, program_ids=None):
+        """Count the totals of the lines of `program_ids` (every program by default) afresh, in
+        the current transaction: what every write to a budget line, and every publication
+        change of its document or program, does (`budgets.signals`)."""
+        if program_ids is not None and not program_ids:
+            return
+        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+            # In SQL: a queryset's delete() would read every row and signal each deletion.
+            table = cursor.db.ops.quote_name(BudgetTotal._meta.db_table)
+            if program_ids is None:
+                cursor.execute(f"DELETE FROM {table}")
+            else:
+                program_ids = sorted(program_ids)
+                marks = ", ".join(["%s"] * len(program_ids))
+                cursor.execute(f"DELETE FROM {table} WHERE program_id IN ({marks})", program_ids)
+            lines = BudgetLine.objects.using(self.db).order_by()
+            if program_ids is not None:
+                lines = lines.filter(program_id__in=program_ids)
+            public = Q(
+                publication_status=PublicationStatus.PUBLISHED,
+                document__publication_status=PublicationStatus.PUBLISHED,
+                program__publication_status=PublicationStatus.PUBLISHED,
+            )
+            figures = {
+                "summed": Coalesce(Sum("amount"), Decimal("0.00")),
+                "line_count": Count("pk"),
+                "published_summed": Coalesce(Sum("amount", filter=public), Decimal("0.00")),
+                "published_line_count": Count("pk", filter=public),
+            }
+            keys = ("program_id", "funder", "contribution_kind")
+            years = {"start_year": ExtractYear("start_date"), "end_year": ExtractYear("end_date")}
+            rows = [
+                BudgetTotal(by_period=False, **kept(row))
+                for row in lines.values(*keys).annotate(**figures)
+            ]
+            rows += [
+                BudgetTotal(by_period=True, **kept(row))
+                for row in lines.values(*keys, **years).annotate(**figures)
+            ]
+            self.bulk_create(rows, batch_size=5000)
+        # Bulk writes send no signals: the cached figures that read these rows learn of it here.
+        caching.data_changed(self.db, {BudgetTotal._meta.db_table})
+
+
+class BudgetTotal(models.Model):
+    """The budget lines of one program, funder and kind of contribution added up, kept on write
+    so that no page adds up every line: for all lines and for the published ones, over every
+    period (`by_period` false) and per pair of start and end years (for the period filters).
+    Derived data: counted afresh from the lines by `recount`, never edited."""
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="budget_totals"
+    )
+    funder = models.CharField(max_length=10, choices=Funder.choices)
+    contribution_kind = models.CharField(max_length=10, choices=ContributionKind.choices)
+    by_period = models.BooleanField()
+    start_year = models.PositiveSmallIntegerField(null=True)
+    end_year = models.PositiveSmallIntegerField(null=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    line_count = models.PositiveIntegerField()
+    published_amount = models.DecimalField(max_digits=16, decimal_places=2)
+    published_line_count = models.PositiveIntegerField()
+
+    objects = BudgetTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "funder", "contribution_kind", "start_year", "end_year"]
+        # What the dashboard reads: the rows over every period, or per period, by program.
+        indexes = [models.Index(fields=["by_period", "program"], name="budgettotal_program")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_line_count__lte=F("line_count"))
+                & Q(published_amount__lte=F("amount"))
+                & Q(published_amount__gte=0),
+                name="budget_total_published_within_all",
+            ),
+            models.CheckConstraint(
+                condition=Q(by_period=True) | Q(start_year__isnull=True, end_year__isnull=True),
+                name="budget_total_years_only_by_period",
+            ),
+        ]
+        verbose_name = _("opgeteld totaal van begrotingsposten")
+        verbose_name_plural = _("opgetelde totalen van begrotingsposten")
+
+    def __str__(self):
+        years = f" {self.start_year}-{self.end_year}" if self.by_period else ""
+        return f"{self.program_id} {self.funder} {self.contribution_kind}{years}: {self.line_count}"
+
+
 class SubsidyQuerySet(PublishableQuerySet):
     published_via = ("instrument", "recipient")
     # A subsidy has no name of its own: it is known by its recipient and instrument.
@@ -439,3 +609,71 @@ def document_overview(document, user):
     lines = BudgetLine.objects.visible_to(user).filter(document=document)
     rows = lines.select_related("program").order_by("position").cached("annex-rows", list)
     return Overview(document, rows, lines.totals())
+
+
+# Keeping the totals: every write to a budget line, and every publication change of its
+# document or program, counts the totals of the programs it touched again, in its transaction.
+# Bulk writes send no signals: `generate_scale_data` calls `recount()` itself.
+_programs_to_recount = ContextVar("programs_to_recount", default=None)
+
+
+@contextmanager
+def totals_counted_at_end(using=DEFAULT_DB_ALIAS):
+    """Inside the block, writes to budget lines only note their programs, whose totals are
+    counted once when the block ends: for a restore or an import of many lines."""
+    programs = set()
+    token = _programs_to_recount.set(programs)
+    try:
+        yield
+    finally:
+        _programs_to_recount.reset(token)
+    BudgetTotal.objects.using(using).recount(programs)
+
+
+def recount_programs(using, program_ids):
+    program_ids = set(program_ids) - {None}
+    noted = _programs_to_recount.get()
+    if noted is not None:
+        noted |= program_ids
+    else:
+        BudgetTotal.objects.using(using).recount(program_ids)
+
+
+def stored(model, instance, using, field):
+    """The value of `field` of `instance` as the database holds it now (before a save)."""
+    if instance.pk is None:
+        return None
+    rows = model._base_manager.using(using).filter(pk=instance.pk)
+    return rows.values_list(field, flat=True).first()
+
+
+@receiver(pre_save, sender=BudgetLine)
+def note_program_before(sender, instance, using, **kwargs):
+    instance._totals_program_before = stored(sender, instance, using, "program_id")
+
+
+@receiver(post_save, sender=BudgetLine)
+def recount_line_programs(sender, instance, using, **kwargs):
+    before = getattr(instance, "_totals_program_before", None)
+    recount_programs(using, {instance.program_id, before})
+
+
+@receiver(post_delete, sender=BudgetLine)
+def recount_after_line_deleted(sender, instance, using, **kwargs):
+    recount_programs(using, {instance.program_id})
+
+
+@receiver(pre_save, sender=Document)
+@receiver(pre_save, sender=Program)
+def note_publication_before(sender, instance, using, **kwargs):
+    instance._totals_status_before = stored(sender, instance, using, "publication_status")
+
+
+@receiver(post_save, sender=Document)
+@receiver(post_save, sender=Program)
+def recount_after_publication_change(sender, instance, using, created, **kwargs):
+    if created or getattr(instance, "_totals_status_before", None) == instance.publication_status:
+        return
+    lines = BudgetLine._base_manager.using(using).filter(**{sender._meta.model_name: instance})
+    lines = lines.order_by()
+    recount_programs(using, lines.values_list("program_id", flat=True).distinct())

@@ -331,10 +331,11 @@ def test_the_version_changes_only_when_the_write_commits(lines, django_capture_o
     for callback in callbacks:
         callback()
     changed = {table for table, version in data_versions().items() if versions[table] != version}
-    # The table written, its history table and the changes feed; every other figure stays
-    # valid.
+    # The table written, its history table, its kept totals and the changes feed; every other
+    # figure stays valid.
     assert changed == {
         "budgets_budgetline",
+        "budgets_budgettotal",
         "budgets_historicalbudgetline",
         "programs_publicchange",
     }

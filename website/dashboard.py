@@ -20,8 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from budgets.filters import BudgetLineFilter, SubsidyFilter
-from budgets.models import BudgetLine, ContributionKind, Funder, Subsidy
+from budgets.filters import BudgetTotalFilter, SubsidyFilter
+from budgets.models import BudgetTotal, ContributionKind, Funder, Subsidy
 from common.exports import MONEY
 from common.formats import format_money
 from common.fuzzydates import FuzzyDate
@@ -62,8 +62,10 @@ class Dashboard:
             self.query, queryset=Program.objects.visible_to(user), request=request
         )
         typed_when_many(self.programs.form, FILTER_KEYS)
-        self.lines = BudgetLineFilter(
-            self.query, queryset=BudgetLine.objects.visible_to(user), request=request
+        # The budget lines' figures come from their kept totals (`BudgetTotal`), never from
+        # adding up every line.
+        self.budget_totals = BudgetTotalFilter(
+            self.query, queryset=BudgetTotal.objects.visible_to(user), request=request
         )
         self.subsidies = SubsidyFilter(
             self.query, queryset=Subsidy.objects.visible_to(user), request=request
@@ -79,7 +81,7 @@ class Dashboard:
         )
         self.filtersets = (
             self.programs,
-            self.lines,
+            self.budget_totals,
             self.subsidies,
             self.commitments,
             self.actions,
@@ -102,7 +104,7 @@ class Dashboard:
 
     @cached_property
     def contribution(self):
-        return self.lines.qs.totals()
+        return self.budget_totals.qs.totals()
 
     @cached_property
     def program_count(self):
@@ -145,29 +147,29 @@ class Dashboard:
 
     @cached_property
     def per_program(self):
-        def rows(lines):
-            totals = lines.totals_by("program")
+        def rows(kept):
+            totals = kept.totals_by("program")
             programs = Program.objects.filter(pk__in=[key for key in totals if key])
             values = {row[0]: row for row in programs.values_list(*PROGRAM_ROW_FIELDS)}
             return ranked(totals, values, name=itemgetter(PROGRAM_ROW_FIELDS.index("name")))
 
         # Plain values in the cache, a program made only for a row that is read: every request
         # reads thousands of rows back, and a page shows fifty of them, the chart twenty.
-        return LazyRows([(self.lines.qs.cached("per-program", rows), program_row)])
+        return LazyRows([(self.budget_totals.qs.cached("per-program", rows), program_row)])
 
     @cached_property
     def per_theme(self):
         themes = Theme.objects.visible_to(self.request.user)
 
-        def rows(lines):
-            totals = lines.totals_by("program__themes")
+        def rows(kept):
+            totals = kept.totals_by("program__themes")
             return ranked(totals, themes.in_bulk([key for key in totals if key]))
 
-        return self.lines.qs.cached("per-theme", rows, themes)
+        return self.budget_totals.qs.cached("per-theme", rows, themes)
 
     @cached_property
     def per_funder(self):
-        totals = self.lines.qs.totals_by("funder")
+        totals = self.budget_totals.qs.totals_by("funder")
         return [(label, totals[value]) for value, label in Funder.choices if value in totals]
 
     def contribution_table(self, name, caption, header, rows, link):

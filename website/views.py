@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from budgets import search
-from budgets.models import BudgetLine, Subsidy, document_overview
+from budgets.models import BudgetLine, BudgetTotal, Subsidy, document_overview
 from budgets.tables import annex_table, budget_line_table, subsidy_table
 from common.formats import format_money
 from common.tables import (
@@ -729,7 +729,8 @@ def theme_detail(request, slug):
         .filter(program__themes=theme)
         .select_related("program", "document")
     )
-    totals = budget_lines.totals()
+    kept = BudgetTotal.objects.visible_to(user).whole_periods()
+    totals = kept.filter(program__themes=theme).totals()
     commitments = (
         Commitment.objects.visible_to(user)
         .filter(themes=theme)

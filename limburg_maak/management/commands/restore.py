@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from budgets.models import totals_counted_at_end
 from programs.changes import not_recorded
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 "into a new database: create it, run `manage.py migrate`, then restore."
             )
         # The backup holds the changes feed as it was: the load adds no entries of its own.
-        with transaction.atomic(), not_recorded():
+        # The kept totals are not in it: counted from the lines, once they are all in.
+        with transaction.atomic(), not_recorded(), totals_counted_at_end():
             call_command("loaddata", path, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Restored {path}"))

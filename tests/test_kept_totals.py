@@ -1,0 +1,188 @@
+"""The budget lines' totals are kept on write: whatever path changes a line, its document or its
+program, the kept totals equal the totals added up afresh from the lines."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from budgets.filters import BudgetLineFilter, BudgetTotalFilter
+from budgets.models import BudgetLine, BudgetTotal, ContributionKind, Funder
+from common.fuzzydates import FuzzyDate, Precision
+from programs.models import Document, Program, PublicationStatus, Theme
+
+from .api_writes import change
+from .factories import BudgetLineFactory, ProgramFactory, ThemeFactory
+from .test_api_writes import key_for  # noqa: F401 (fixture)
+from .test_spreadsheet_import import LINE_HEADER, MEMO, csv_bytes, import_all
+
+pytestmark = pytest.mark.django_db
+
+PERIODS = [
+    {},
+    {"periodFrom": "2016"},
+    {"periodUntil": "2015"},
+    {"periodFrom": "2015", "periodUntil": "2016"},
+]
+GROUPS = ["program", "funder", "program__themes", "contribution_kind"]
+
+
+def kept_rows():
+    fields = [f.attname for f in BudgetTotal._meta.concrete_fields if f.attname != "id"]
+    return sorted(BudgetTotal.objects.values_list(*fields), key=repr)
+
+
+def assert_kept_totals_are_fresh(*users):
+    """The kept rows are what counting every line afresh gives, and every figure the dashboard
+    reads from them (per program, funder, theme and kind, over every period filter) is what
+    adding up the lines gives, for the public and for staff."""
+    kept = kept_rows()
+    BudgetTotal.objects.recount()
+    assert kept == kept_rows()
+    for user in (AnonymousUser(), *users):
+        request = RequestFactory().get("/")
+        request.user = user
+        for query in PERIODS:
+            totals = BudgetTotalFilter(
+                query, queryset=BudgetTotal.objects.visible_to(user), request=request
+            ).qs
+            lines = BudgetLineFilter(
+                query, queryset=BudgetLine.objects.visible_to(user), request=request
+            ).qs
+            assert totals.totals() == lines.totals(), query
+            for field in GROUPS:
+                assert totals.totals_by(field) == lines.totals_by(field), (query, field)
+
+
+def test_the_memo_loaded_by_load_memo_has_its_totals_kept(admin_user):
+    call_command("load_memo", verbosity=0)
+
+    assert BudgetTotal.objects.exists()
+    assert_kept_totals_are_fresh(admin_user)
+
+
+def test_saving_moving_and_deleting_lines_keeps_the_totals(memo, admin_user):
+    other = ProgramFactory()
+    line = BudgetLine.objects.filter(document=memo).order_by("position").first()
+    line.amount += Decimal("1000.50")
+    line.save()
+    assert_kept_totals_are_fresh(admin_user)
+
+    line.program = other
+    line.start = FuzzyDate(datetime.date(2015, 1, 1), Precision.YEAR)
+    line.save()
+    assert_kept_totals_are_fresh(admin_user)
+
+    line.contribution_kind, line.amount = ContributionKind.PM, None
+    line.save()
+    BudgetLineFactory(
+        document=memo,
+        position=90,
+        program=other,
+        contribution_kind=ContributionKind.EXTERNAL,
+        amount=None,
+        funder=Funder.EU,
+    )
+    assert_kept_totals_are_fresh(admin_user)
+
+    line.delete()
+    assert_kept_totals_are_fresh(admin_user)
+    assert not BudgetTotal.objects.filter(program=other, contribution_kind="pm").exists()
+
+
+@pytest.mark.parametrize("record", ["line", "document", "program"])
+def test_unpublishing_and_publishing_keeps_the_public_totals(memo, admin_user, record):
+    line = BudgetLine.objects.filter(document=memo).order_by("position").first()
+    target = {"line": line, "document": memo, "program": line.program}[record]
+    public_before = BudgetTotal.objects.visible_to(AnonymousUser()).totals()
+
+    target.publication_status = PublicationStatus.CONCEPT
+    target.save()
+    assert_kept_totals_are_fresh(admin_user)
+    assert BudgetTotal.objects.visible_to(AnonymousUser()).totals() != public_before
+
+    target.publication_status = PublicationStatus.PUBLISHED
+    target.save()
+    assert_kept_totals_are_fresh(admin_user)
+    assert BudgetTotal.objects.visible_to(AnonymousUser()).totals() == public_before
+
+
+def test_a_program_moved_to_another_theme_moves_its_totals(memo, admin_user):
+    program = Program.objects.filter(budget_lines__isnull=False).first()
+    theme = ThemeFactory()
+
+    program.themes.set([theme])
+    assert_kept_totals_are_fresh(admin_user)
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    by_theme = BudgetTotalFilter(
+        {"theme": theme.slug}, queryset=BudgetTotal.objects.visible_to(request.user)
+    ).qs.totals()
+    assert by_theme == BudgetLine.objects.published().filter(program=program).totals()
+
+    program.themes.clear()
+    assert not Theme.objects.get(pk=theme.pk).programs.exists()
+    assert_kept_totals_are_fresh(admin_user)
+
+
+def test_writes_through_the_api_keep_the_totals(memo, key_for, admin_user):  # noqa: F811
+    client = key_for("Publicist")
+    created = client.post(
+        "/api/v1/budget-lines",
+        {
+            "document": MEMO,
+            "position": 40,
+            "description": "Nieuwe post",
+            "program": "limburgmakers",
+            "contributionKind": "bedrag",
+            "amount": "2500000.00",
+        },
+        format="json",
+        HTTP_CHANGE_REASON="Nieuwe post",
+    )
+    assert created.status_code == 201, created.content
+    assert_kept_totals_are_fresh(admin_user)
+
+    url = f"/api/v1/budget-lines/{MEMO}-40"
+    assert change(client, url, {"amount": "1.00"}, reason="Correctie").status_code == 200
+    assert_kept_totals_are_fresh(admin_user)
+
+    assert change(client, url, reason="Vervallen").status_code == 204
+    assert_kept_totals_are_fresh(admin_user)
+
+
+def test_an_import_keeps_the_totals(admin_client, memo, admin_user):
+    rows = [
+        LINE_HEADER,
+        [f"{MEMO}-18", "Nieuwe post", "limburgmakers", "bedrag", "1.234,56"],
+        [f"{MEMO}-19", "Tweede post", "limburgmakers", "pm", ""],
+    ]
+
+    response = import_all(admin_client, BudgetLine, "bijlage.csv", csv_bytes(rows))
+
+    assert response.status_code == 200
+    assert BudgetLine.objects.filter(document=memo, position__in=[18, 19]).count() == 2
+    assert_kept_totals_are_fresh(admin_user)
+
+
+def test_generated_data_has_its_totals_kept(memo, admin_user):
+    call_command("generate_scale_data", scale=0.001, seed=3, verbosity=0)
+
+    assert BudgetTotal.objects.filter(program__slug__startswith="gen-").exists()
+    assert_kept_totals_are_fresh(admin_user)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restored_backup_has_its_totals_counted(tmp_path, admin_user):
+    call_command("load_memo", verbosity=0)
+    kept = kept_rows()
+    call_command("backup", str(tmp_path / "backup.json"), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("restore", str(tmp_path / "backup.json"), verbosity=0)
+
+    assert kept_rows() == kept
+    assert Document.objects.filter(slug=MEMO).exists()
