@@ -76,7 +76,7 @@ class BudgetTotalFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         periods = (self.form.cleaned_data.get(name) for name in ("periodFrom", "periodUntil"))
         if all(year is None for year in periods):
-            queryset = queryset.whole_periods()
+            queryset = queryset.of_programs()
         return super().filter_queryset(queryset)
 
 

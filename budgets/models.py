@@ -128,33 +128,6 @@ class BudgetLineQuerySet(PublishableQuerySet):
             "budget-line-totals-by", lambda rows: {row.pop(field): Totals(**row) for row in rows}
         )
 
-    def totals_per_document(self):
-        """`{document id: Totals}`, for the documents' annexes."""
-        return self.totals_by("document")
-
-    def annexes(self, user, listed):
-        """`([(document, Totals)], count)`: the first `listed` documents `user` may read with
-        the totals of these lines in their annex, in the documents' order, and how many such
-        documents there are; cached until the data changes."""
-        documents = Document.objects.visible_to(user)
-
-        def rows(lines):
-            with_annex = documents.filter(
-                models.Exists(lines.filter(document=models.OuterRef("pk")))
-            )
-            # Only what the list shows and links, and only the rows shown: the cache kept every
-            # document, and every request read them all back. Their totals only: summing every
-            # document's lines was much of a dashboard after a budget edit.
-            shown = list(
-                with_annex.only(
-                    "slug", "title", "date_date", "date_precision", "publication_status"
-                )[:listed]
-            )
-            totals = lines.filter(document__in=shown).totals_per_document()
-            return [(document, totals[document.pk]) for document in shown], with_annex.count()
-
-        return self.cached(f"annexes-{listed}", rows, documents)
-
 
 class BudgetLineManager(models.Manager):
     def get_by_natural_key(self, document, position):
@@ -327,15 +300,19 @@ class BudgetTotalQuerySet(models.QuerySet):
             seen_amount=F("published_amount"), seen_count=F("published_line_count")
         )
 
-    def whole_periods(self):
-        """The rows that sum every period: what to read unless a period is asked for."""
-        return self.filter(by_period=False)
+    def of_programs(self):
+        """The rows per program over every period: what to read unless a period is asked for."""
+        return self.filter(document__isnull=True, by_period=False)
+
+    def of_documents(self):
+        """The rows per document (of its annex)."""
+        return self.filter(document__isnull=False)
 
     def in_period(self, first_year=None, last_year=None):
         """The rows of the lines whose period overlaps the years, as `periodFrom` and
         `periodUntil` choose budget lines: running in or after `first_year` (an end in or after
         it, or a start and no end), starting in or before `last_year`."""
-        rows = self.filter(by_period=True)
+        rows = self.filter(by_period=True)  # of programs only
         if first_year is not None:
             rows = rows.filter(
                 Q(end_year__gte=first_year) | Q(end_year__isnull=True, start_year__isnull=False)
@@ -377,58 +354,82 @@ class BudgetTotalQuerySet(models.QuerySet):
         """`compute(self)`, kept in the cache until the data changes (`common.caching`)."""
         return caching.cached_query(name, self, compute, *also)
 
-    def recount(self, program_ids=None):
-        """Count the totals of the lines of `program_ids` (every program by default) afresh, in
-        the current transaction: what every write to a budget line, and every publication
-        change of its document or program, does (`budgets.signals`)."""
-        if program_ids is not None and not program_ids:
-            return
-        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
-            # In SQL: a queryset's delete() would read every row and signal each deletion.
-            table = cursor.db.ops.quote_name(BudgetTotal._meta.db_table)
-            if program_ids is None:
-                cursor.execute(f"DELETE FROM {table}")
-            else:
-                program_ids = sorted(program_ids)
-                marks = ", ".join(["%s"] * len(program_ids))
-                cursor.execute(f"DELETE FROM {table} WHERE program_id IN ({marks})", program_ids)
-            lines = BudgetLine.objects.using(self.db).order_by()
-            if program_ids is not None:
-                lines = lines.filter(program_id__in=program_ids)
-            public = Q(
-                publication_status=PublicationStatus.PUBLISHED,
-                document__publication_status=PublicationStatus.PUBLISHED,
-                program__publication_status=PublicationStatus.PUBLISHED,
+    def annexes(self, user, listed):
+        """`([(document, Totals)], count)`: the first `listed` documents `user` may read with
+        the totals of the lines they may read in their annex, in the documents' order, and how
+        many such documents there are."""
+        documents = Document.objects.visible_to(user)
+
+        def rows(kept):
+            kept = kept.of_documents()
+            with_annex = documents.filter(
+                models.Exists(kept.filter(document=models.OuterRef("pk")))
             )
-            figures = {
-                "summed": Coalesce(Sum("amount"), Decimal("0.00")),
-                "line_count": Count("pk"),
-                "published_summed": Coalesce(Sum("amount", filter=public), Decimal("0.00")),
-                "published_line_count": Count("pk", filter=public),
-            }
-            keys = ("program_id", "funder", "contribution_kind")
-            years = {"start_year": ExtractYear("start_date"), "end_year": ExtractYear("end_date")}
-            rows = [
-                BudgetTotal(by_period=False, **kept(row))
-                for row in lines.values(*keys).annotate(**figures)
-            ]
-            rows += [
-                BudgetTotal(by_period=True, **kept(row))
-                for row in lines.values(*keys, **years).annotate(**figures)
-            ]
+            # Only what the list shows and links, and only the rows shown.
+            shown = list(
+                with_annex.only(
+                    "slug", "title", "date_date", "date_precision", "publication_status"
+                )[:listed]
+            )
+            totals = kept.filter(document__in=shown).totals_by("document")
+            return [(document, totals[document.pk]) for document in shown], with_annex.count()
+
+        return self.cached(f"annexes-{listed}", rows, documents)
+
+    def recount(self, programs=None, documents=None):
+        """Count the totals of the lines of the programs and documents with these ids afresh,
+        in the current transaction (None: every one; an empty set: none): what every write to a
+        budget line, and every publication change of its document or program, does."""
+        lines = BudgetLine.objects.using(self.db).order_by()
+        public = Q(
+            publication_status=PublicationStatus.PUBLISHED,
+            document__publication_status=PublicationStatus.PUBLISHED,
+            program__publication_status=PublicationStatus.PUBLISHED,
+        )
+        figures = {
+            "summed": Coalesce(Sum("amount"), Decimal("0.00")),
+            "line_count": Count("pk"),
+            "published_summed": Coalesce(Sum("amount", filter=public), Decimal("0.00")),
+            "published_line_count": Count("pk", filter=public),
+        }
+        years = {"start_year": ExtractYear("start_date"), "end_year": ExtractYear("end_date")}
+        rows = []
+        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
+            for column, ids in (("program_id", programs), ("document_id", documents)):
+                if ids is not None and not ids:
+                    continue
+                # In SQL: a queryset's delete() would read every row and signal each deletion.
+                table = cursor.db.ops.quote_name(BudgetTotal._meta.db_table)
+                chosen, ids = lines, sorted(ids or ())
+                marks = ", ".join(["%s"] * len(ids))
+                if ids:
+                    chosen = lines.filter(**{f"{column}__in": ids})
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
+                else:
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IS NOT NULL")
+                keys = (column, "funder", "contribution_kind")
+                grouped = chosen.values(*keys).annotate(**figures)
+                rows += [BudgetTotal(by_period=False, **kept(row)) for row in grouped]
+                if column == "program_id":
+                    grouped = chosen.values(*keys, **years).annotate(**figures)
+                    rows += [BudgetTotal(by_period=True, **kept(row)) for row in grouped]
             self.bulk_create(rows, batch_size=5000)
         # Bulk writes send no signals: the cached figures that read these rows learn of it here.
         caching.data_changed(self.db, {BudgetTotal._meta.db_table})
 
 
 class BudgetTotal(models.Model):
-    """The budget lines of one program, funder and kind of contribution added up, kept on write
-    so that no page adds up every line: for all lines and for the published ones, over every
-    period (`by_period` false) and per pair of start and end years (for the period filters).
-    Derived data: counted afresh from the lines by `recount`, never edited."""
+    """The budget lines of one program or one document, funder and kind of contribution added
+    up, kept on write so that no page adds up every line: for all lines and for the published
+    ones; a program's over every period (`by_period` false) and per pair of start and end years
+    (for the period filters), a document's (its annex) over every period. Derived data: counted
+    afresh from the lines by `recount`, never edited."""
 
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.CASCADE, related_name="budget_totals"
+        "programs.Program", on_delete=models.CASCADE, null=True, related_name="budget_totals"
+    )
+    document = models.ForeignKey(
+        "programs.Document", on_delete=models.CASCADE, null=True, related_name="budget_totals"
     )
     funder = models.CharField(max_length=10, choices=Funder.choices)
     contribution_kind = models.CharField(max_length=10, choices=ContributionKind.choices)
@@ -443,10 +444,19 @@ class BudgetTotal(models.Model):
     objects = BudgetTotalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["program", "funder", "contribution_kind", "start_year", "end_year"]
-        # What the dashboard reads: the rows over every period, or per period, by program.
-        indexes = [models.Index(fields=["by_period", "program"], name="budgettotal_program")]
+        ordering = ["program", "document", "funder", "contribution_kind", "start_year", "end_year"]
+        # What the dashboard reads: the rows over every period, or per period, by program; the
+        # rows of documents, by document.
+        indexes = [
+            models.Index(fields=["by_period", "program"], name="budgettotal_program"),
+            models.Index(fields=["document"], name="budgettotal_document"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(program__isnull=True, document__isnull=False, by_period=False)
+                | Q(program__isnull=False, document__isnull=True),
+                name="budget_total_of_a_program_or_a_document",
+            ),
             models.CheckConstraint(
                 condition=Q(published_line_count__lte=F("line_count"))
                 & Q(published_amount__lte=F("amount"))
@@ -462,8 +472,9 @@ class BudgetTotal(models.Model):
         verbose_name_plural = _("opgetelde totalen van begrotingsposten")
 
     def __str__(self):
+        of = f"program {self.program_id}" if self.program_id else f"document {self.document_id}"
         years = f" {self.start_year}-{self.end_year}" if self.by_period else ""
-        return f"{self.program_id} {self.funder} {self.contribution_kind}{years}: {self.line_count}"
+        return f"{of} {self.funder} {self.contribution_kind}{years}: {self.line_count}"
 
 
 class SubsidyQuerySet(PublishableQuerySet):
@@ -612,61 +623,61 @@ def document_overview(document, user):
 
 
 # Keeping the totals: every write to a budget line, and every publication change of its
-# document or program, counts the totals of the programs it touched again, in its transaction.
-# Bulk writes send no signals: `generate_scale_data` calls `recount()` itself.
-_programs_to_recount = ContextVar("programs_to_recount", default=None)
+# document or program, counts the totals of the programs and documents it touched again, in its
+# transaction. Bulk writes send no signals: `generate_scale_data` calls `recount()` itself.
+_to_recount = ContextVar("budget_totals_to_recount", default=None)
 
 
 @contextmanager
 def totals_counted_at_end(using=DEFAULT_DB_ALIAS):
-    """Inside the block, writes to budget lines only note their programs, whose totals are
-    counted once when the block ends: for a restore or an import of many lines."""
-    programs = set()
-    token = _programs_to_recount.set(programs)
+    """Inside the block, writes to budget lines only note what they touched, whose totals are
+    counted once when the block ends: for a restore or a load of many lines."""
+    noted = (set(), set())
+    token = _to_recount.set(noted)
     try:
         yield
     finally:
-        _programs_to_recount.reset(token)
-    BudgetTotal.objects.using(using).recount(programs)
+        _to_recount.reset(token)
+    BudgetTotal.objects.using(using).recount(*noted)
 
 
-def recount_programs(using, program_ids):
-    program_ids = set(program_ids) - {None}
-    noted = _programs_to_recount.get()
-    if noted is not None:
-        noted |= program_ids
+def recount_totals(using, programs, documents):
+    programs, documents = set(programs) - {None}, set(documents) - {None}
+    noted = _to_recount.get()
+    if noted is None:
+        BudgetTotal.objects.using(using).recount(programs, documents)
     else:
-        BudgetTotal.objects.using(using).recount(program_ids)
-
-
-def stored(model, instance, using, field):
-    """The value of `field` of `instance` as the database holds it now (before a save)."""
-    if instance.pk is None:
-        return None
-    rows = model._base_manager.using(using).filter(pk=instance.pk)
-    return rows.values_list(field, flat=True).first()
+        noted[0].update(programs)
+        noted[1].update(documents)
 
 
 @receiver(pre_save, sender=BudgetLine)
-def note_program_before(sender, instance, using, **kwargs):
-    instance._totals_program_before = stored(sender, instance, using, "program_id")
+def note_line_before(sender, instance, using, **kwargs):
+    stored = None
+    if instance.pk is not None:
+        rows = sender._base_manager.using(using).filter(pk=instance.pk)
+        stored = rows.values_list("program_id", "document_id").first()
+    instance._totals_before = stored or (None, None)
 
 
 @receiver(post_save, sender=BudgetLine)
-def recount_line_programs(sender, instance, using, **kwargs):
-    before = getattr(instance, "_totals_program_before", None)
-    recount_programs(using, {instance.program_id, before})
+def recount_after_line_saved(sender, instance, using, **kwargs):
+    program, document = getattr(instance, "_totals_before", (None, None))
+    recount_totals(using, {instance.program_id, program}, {instance.document_id, document})
 
 
 @receiver(post_delete, sender=BudgetLine)
 def recount_after_line_deleted(sender, instance, using, **kwargs):
-    recount_programs(using, {instance.program_id})
+    recount_totals(using, {instance.program_id}, {instance.document_id})
 
 
 @receiver(pre_save, sender=Document)
 @receiver(pre_save, sender=Program)
 def note_publication_before(sender, instance, using, **kwargs):
-    instance._totals_status_before = stored(sender, instance, using, "publication_status")
+    rows = sender._base_manager.using(using).filter(pk=instance.pk)
+    instance._totals_status_before = (
+        rows.values_list("publication_status", flat=True).first() if instance.pk else None
+    )
 
 
 @receiver(post_save, sender=Document)
@@ -675,5 +686,5 @@ def recount_after_publication_change(sender, instance, using, created, **kwargs)
     if created or getattr(instance, "_totals_status_before", None) == instance.publication_status:
         return
     lines = BudgetLine._base_manager.using(using).filter(**{sender._meta.model_name: instance})
-    lines = lines.order_by()
-    recount_programs(using, lines.values_list("program_id", flat=True).distinct())
+    touched = list(lines.order_by().values_list("program_id", "document_id").distinct())
+    recount_totals(using, {row[0] for row in touched}, {row[1] for row in touched})

@@ -9,7 +9,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -336,25 +335,3 @@ def test_a_chart_of_many_programs_labels_only_the_bars_it_draws(client, db, monk
     assert len(chart.bars) == len(labelled) == CHART_BARS
     assert chart.bars[0].value_text == "€ 0,03 mln"
     assert len(dashboard.per_program) == CHART_BARS + 5
-
-
-def test_the_dashboard_reads_each_budget_line_once_per_grouping(client, db, committed):
-    """The total is added up from the totals per funder, and the start page sums only the
-    lines of the documents it lists: after a budget edit every aggregate over all lines is a
-    fifth of the first dashboard's time at scale."""
-    with committed():  # committed data: figures are cached, and shared within a request
-        call_command("load_memo", verbosity=0)
-    with CaptureQueriesContext(connection) as captured:
-        client.get("/")
-    sums = [
-        query["sql"]
-        for query in captured.captured_queries
-        if 'SUM("budgets_budgetline"."amount")' in query["sql"]
-    ]
-    # A grouped sum selects its group first: `SELECT "budgets_budgetline"."funder" AS "funder"`.
-    groups = [re.match(r'SELECT "\w+"\."\w+" AS "(\w+)", ', sql) for sql in sums]
-    assert all(groups), "an ungrouped sum: the total is the funders' totals added up"
-    names = [group[1] for group in groups]
-    assert len(names) == len(set(names)), names
-    per_document = sums[names.index("document")]
-    assert '"budgets_budgetline"."document_id" IN (' in per_document

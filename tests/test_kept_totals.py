@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from budgets.filters import BudgetLineFilter, BudgetTotalFilter
 from budgets.models import BudgetLine, BudgetTotal, ContributionKind, Funder
@@ -55,6 +57,10 @@ def assert_kept_totals_are_fresh(*users):
             assert totals.totals() == lines.totals(), query
             for field in GROUPS:
                 assert totals.totals_by(field) == lines.totals_by(field), (query, field)
+        annexes = BudgetTotal.objects.visible_to(user).of_documents()
+        assert annexes.totals_by("document") == BudgetLine.objects.visible_to(user).totals_by(
+            "document"
+        )
 
 
 def test_the_memo_loaded_by_load_memo_has_its_totals_kept(admin_user):
@@ -186,3 +192,12 @@ def test_a_restored_backup_has_its_totals_counted(tmp_path, admin_user):
 
     assert kept_rows() == kept
     assert Document.objects.filter(slug=MEMO).exists()
+
+
+@pytest.mark.parametrize("query", ["", "?theme=financiering", "?periodFrom=2016&periodUntil=2017"])
+def test_no_dashboard_request_reads_the_budget_lines(client, admin_client, memo, query):
+    for reader in (client, admin_client):
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get(f"/{query}")
+        assert response.status_code == 200
+        assert not [sql for sql in captured.captured_queries if "budgets_budgetline" in sql["sql"]]

@@ -334,7 +334,7 @@ def home(request):
     dashboard = Dashboard(request)
     if answer := filters.answer_by_name(dashboard.programs.form, request):
         return answer
-    documents, count = BudgetLine.objects.visible_to(request.user).annexes(
+    documents, count = BudgetTotal.objects.visible_to(request.user).annexes(
         request.user, DOCUMENTS_LISTED
     )
     context = {
@@ -729,7 +729,7 @@ def theme_detail(request, slug):
         .filter(program__themes=theme)
         .select_related("program", "document")
     )
-    kept = BudgetTotal.objects.visible_to(user).whole_periods()
+    kept = BudgetTotal.objects.visible_to(user).of_programs()
     totals = kept.filter(program__themes=theme).totals()
     commitments = (
         Commitment.objects.visible_to(user)
