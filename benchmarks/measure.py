@@ -235,11 +235,13 @@ def floor(statements):
     return time.perf_counter() - started
 
 
-def measure(case, client, repeat, after_write=None):
+def measure(case, client, repeat, after_write=None, cold=False):
     """Time `repeat` requests of `case` and its floor, after one warm-up request; with
     `after_write` (a model label, or "*" for any), each request is the first after an edit
-    of that model: the cached figures that read it are stale."""
+    of that model: the cached figures that read it are stale; with `cold`, each request finds
+    the cache empty."""
     from django.apps import apps
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -250,6 +252,8 @@ def measure(case, client, repeat, after_write=None):
     def fetch(client, case):
         if after_write:
             renew_versions(tables)  # as an edit committed by another process does
+        if cold:
+            cache.clear()
         return fetch_once(client, case)
 
     fetch(client, case)
@@ -284,7 +288,7 @@ def report_line(result):
     )
 
 
-def run(repeat=30, only=None, out=sys.stdout, after_write=None):
+def run(repeat=30, only=None, out=sys.stdout, after_write=None, cold=False):
     """Measure every case (or those whose kind starts with `only`), printing each as it ends."""
     from django.db import connection
 
@@ -293,6 +297,7 @@ def run(repeat=30, only=None, out=sys.stdout, after_write=None):
     print(
         f"{connection.vendor} {connection.settings_dict['NAME']}, {repeat} requests per case"
         + (f", each the first after an edit of {after_write}" if after_write else "")
+        + (", each with an empty cache" if cold else "")
         + f", {os.cpu_count()} CPUs\n\n{HEADER}\n{'-' * len(HEADER)}",
         file=out,
         flush=True,
@@ -300,7 +305,7 @@ def run(repeat=30, only=None, out=sys.stdout, after_write=None):
     results = []
     for case in cases(sample):
         if only is None or case.kind.startswith(only):
-            results.append(measure(case, by_staff[case.staff], repeat, after_write))
+            results.append(measure(case, by_staff[case.staff], repeat, after_write, cold))
             print(report_line(results[-1]), file=out, flush=True)
     met = sum(result.target_met for result in results)
     print(f"\n{met} of {len(results)} cases meet their target.", file=out)
@@ -319,6 +324,7 @@ def main():
         help="make each request the first after an edit of MODEL (programs.Commitment, say), "
         "or of any model: the cached figures and searches that read it are stale",
     )
+    parser.add_argument("--cold", action="store_true", help="clear the cache before each request")
     arguments = parser.parse_args()
     os.environ.update(PRODUCTION_ENVIRONMENT)
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -334,7 +340,7 @@ def main():
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    run(arguments.repeat, arguments.only, after_write=arguments.after_write)
+    run(arguments.repeat, arguments.only, after_write=arguments.after_write, cold=arguments.cold)
 
 
 if __name__ == "__main__":

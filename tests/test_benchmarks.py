@@ -50,3 +50,17 @@ def test_after_write_each_page_is_measured_as_the_first_read_after_an_edit_of_a_
         assert fresh[name] > cached[name], name
     # An edit of a commitment renews the figures that count commitments, not the money's.
     assert cached["dashboard"] < after_commitment["dashboard"] < fresh["dashboard"]
+
+
+def test_cold_measures_each_page_with_an_empty_cache(db, committed):
+    with committed():
+        call_command("load_memo", verbosity=0)
+
+    def queries(**options):
+        results = measure.run(repeat=1, only="page", out=io.StringIO(), **options)
+        return {result.case.name: result.queries for result in results}
+
+    cached, cold = queries(), queries(cold=True)
+
+    for name in ("dashboard", "search"):
+        assert cold[name] > cached[name], name
