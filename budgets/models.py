@@ -403,6 +403,12 @@ class BudgetTotalQuerySet(models.QuerySet):
                 chosen, ids = lines, sorted(ids or ())
                 marks = ", ".join(["%s"] * len(ids))
                 if ids:
+                    # Two writers counting one program at once would each delete the rows the
+                    # other had not committed yet, and both insert theirs: the program's (or
+                    # document's) row is locked first, so the second counts after the first.
+                    model = Program if column == "program_id" else Document
+                    owners = model._base_manager.using(self.db).select_for_update()
+                    list(owners.filter(pk__in=ids).order_by("pk").values_list("pk"))
                     chosen = lines.filter(**{f"{column}__in": ids})
                     cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
                 else:

@@ -2,12 +2,13 @@
 program, the kept totals equal the totals added up afresh from the lines."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -201,3 +202,35 @@ def test_no_dashboard_request_reads_the_budget_lines(client, admin_client, memo,
             response = reader.get(f"/{query}")
         assert response.status_code == 200
         assert not [sql for sql in captured.captured_queries if "budgets_budgetline" in sql["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_of_one_programs_lines_count_each_line_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs a server database")
+    program = ProgramFactory()
+    lines = [BudgetLineFactory(program=program, amount=Decimal("100.00")) for _ in range(12)]
+    start = threading.Barrier(len(lines))
+
+    def edit(pk):
+        try:
+            with transaction.atomic():
+                line = BudgetLine.objects.get(pk=pk)
+                line.amount += Decimal("1.00")
+                start.wait()
+                line.save()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(line.pk,)) for line in lines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    kept = BudgetTotal.objects.filter(program=program).of_programs()
+    assert kept.count() == 1
+    assert kept.get().amount == Decimal("1212.00")
+    before = kept_rows()
+    BudgetTotal.objects.recount()
+    assert kept_rows() == before
