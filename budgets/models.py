@@ -342,13 +342,20 @@ class BudgetTotalQuerySet(models.QuerySet):
         the dashboard shows too."""
         return Totals.added_up(self.totals_by("funder").values())
 
-    def totals_by(self, field):
+    def totals_by(self, field, *also):
         """`{value of field: Totals}` in one grouped query, cached until the data changes.
-        Over a to-many `field` (`program__themes`) a line counts once under each value."""
-        rows = self.order_by().values(field).annotate(**self._figures())
-        return caching.cached_query(
-            "budget-totals-by", rows, lambda rows: {row.pop(field): Totals(**row) for row in rows}
-        )
+        Over a to-many `field` (`program__themes`) a line counts once under each value. With
+        fields `also` (of the same record: `program__name`) the keys are tuples of the values.
+        """
+        fields = (field, *also)
+        rows = self.order_by().values(*fields).annotate(**self._figures())
+
+        def grouped(rows):
+            if not also:
+                return {row.pop(field): Totals(**row) for row in rows}
+            return {tuple(row.pop(name) for name in fields): Totals(**row) for row in rows}
+
+        return caching.cached_query("budget-totals-by", rows, grouped)
 
     def cached(self, name, compute, *also):
         """`compute(self)`, kept in the cache until the data changes (`common.caching`)."""
