@@ -6,7 +6,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from budgets.models import totals_counted_at_end
 from programs.models import Document
 
 MEMO_SLUG = "sterke-maakindustrie-2015"
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         if Document.objects.filter(slug=MEMO_SLUG).exists():
             self.stdout.write("The memo is already loaded; nothing changed.")
             return
-        with transaction.atomic(), totals_counted_at_end():
+        with transaction.atomic():
             call_command("loaddata", FIXTURE, verbosity=0)
             created = sum(self.record_history(model) for model in self.tracked_models())
         self.stdout.write(self.style.SUCCESS(f"Loaded the memo: {created} records."))
