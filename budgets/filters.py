@@ -12,7 +12,7 @@ from programs.filters import (
 )
 from programs.models import Document, Organisation, Program, ProgramLine, Theme
 
-from .models import BudgetLine, BudgetTotal, ContributionKind, Funder, Subsidy
+from .models import BudgetLine, BudgetTotal, ContributionKind, Funder, Subsidy, SubsidyTotal
 
 
 class BudgetLineFilter(filters.FilterSet):
@@ -101,4 +101,21 @@ class SubsidyFilter(filters.FilterSet):
 
     class Meta:
         model = Subsidy
+        fields = ["status"]
+
+
+class SubsidyTotalFilter(filters.FilterSet):
+    """`SubsidyFilter`'s keys but `recipient` and `organisation` (a recipient is not kept),
+    over the kept totals."""
+
+    instrument = related(Program, "instrument")
+    theme = related_via(Theme, "instrument__themes", label=_("Thema"))
+    programLine = related_via(ProgramLine, "instrument__program_line", label=_("Programmalijn"))
+    programStatus = program_status("instrument__status")
+    # A grant's period is its day: granted in or after, in or before the year.
+    periodFrom = filters.NumberFilter(field_name="granted_year", lookup_expr="gte")
+    periodUntil = filters.NumberFilter(field_name="granted_year", lookup_expr="lte")
+
+    class Meta:
+        model = SubsidyTotal
         fields = ["status"]

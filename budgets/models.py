@@ -21,6 +21,7 @@ from programs.models import (
     PUBLISHABLE_PERMISSIONS,
     Cited,
     Document,
+    Organisation,
     Program,
     PublicationStatus,
     Publishable,
@@ -387,7 +388,6 @@ class BudgetTotalQuerySet(models.QuerySet):
         """Count the totals of the lines of the programs and documents with these ids afresh,
         in the current transaction (None: every one; an empty set: none): what every write to a
         budget line, and every publication change of its document or program, does."""
-        lines = BudgetLine.objects.using(self.db).order_by()
         public = Q(
             publication_status=PublicationStatus.PUBLISHED,
             document__publication_status=PublicationStatus.PUBLISHED,
@@ -400,35 +400,59 @@ class BudgetTotalQuerySet(models.QuerySet):
             "published_line_count": Count("pk", filter=public),
         }
         years = {"start_year": ExtractYear("start_date"), "end_year": ExtractYear("end_date")}
-        rows = []
-        with transaction.atomic(using=self.db), connections[self.db].cursor() as cursor:
-            for column, ids in (("program_id", programs), ("document_id", documents)):
-                if ids is not None and not ids:
-                    continue
-                # In SQL: a queryset's delete() would read every row and signal each deletion.
-                table = cursor.db.ops.quote_name(BudgetTotal._meta.db_table)
-                chosen, ids = lines, sorted(ids or ())
-                marks = ", ".join(["%s"] * len(ids))
-                if ids:
-                    # Two writers counting one program at once would each delete the rows the
-                    # other had not committed yet, and both insert theirs: the program's (or
-                    # document's) row is locked first, so the second counts after the first.
-                    model = Program if column == "program_id" else Document
-                    owners = model._base_manager.using(self.db).select_for_update()
-                    list(owners.filter(pk__in=ids).order_by("pk").values_list("pk"))
-                    chosen = lines.filter(**{f"{column}__in": ids})
-                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
-                else:
-                    cursor.execute(f"DELETE FROM {table} WHERE {column} IS NOT NULL")
-                keys = (column, "funder", "contribution_kind")
-                grouped = chosen.values(*keys).annotate(**figures)
-                rows += [BudgetTotal(by_period=False, **kept(row)) for row in grouped]
-                if column == "program_id":
-                    grouped = chosen.values(*keys, **years).annotate(**figures)
-                    rows += [BudgetTotal(by_period=True, **kept(row)) for row in grouped]
-            self.bulk_create(rows, batch_size=5000)
-        # Bulk writes send no signals: the cached figures that read these rows learn of it here.
-        caching.data_changed(self.db, {BudgetTotal._meta.db_table})
+
+        def rows(column, lines):
+            keys = (column, "funder", "contribution_kind")
+            grouped = lines.values(*keys).annotate(**figures)
+            made = [BudgetTotal(by_period=False, **kept(row)) for row in grouped]
+            if column == "program_id":
+                grouped = lines.values(*keys, **years).annotate(**figures)
+                made += [BudgetTotal(by_period=True, **kept(row)) for row in grouped]
+            return made
+
+        lines = BudgetLine.objects.using(self.db).order_by()
+        with transaction.atomic(using=self.db):
+            replace_kept(
+                self,
+                "program_id",
+                programs,
+                Program,
+                lambda rows_of: rows("program_id", rows_of(lines)),
+            )
+            replace_kept(
+                self,
+                "document_id",
+                documents,
+                Document,
+                lambda rows_of: rows("document_id", rows_of(lines)),
+            )
+
+
+def replace_kept(kept, column, ids, owner, count):
+    """Replace the rows of the kept totals `kept` whose `column` is one of `ids` (None: every
+    row with one; an empty set: none) by `count(narrow)`, the rows counted afresh from the
+    records that `narrow(queryset)` keeps. In SQL: a queryset's delete() would read every row
+    and signal each deletion. Bulk writes send no signals: the cached figures that read these
+    rows learn of it here."""
+    if ids is not None and not ids:
+        return
+    ids = sorted(ids or ())
+    table = connections[kept.db].ops.quote_name(kept.model._meta.db_table)
+    with transaction.atomic(using=kept.db), connections[kept.db].cursor() as cursor:
+        if ids:
+            # Two writers counting one program at once would each delete the rows the other
+            # had not committed yet, and both insert theirs: the owner's row (a program's, a
+            # document's) is locked first, so the second counts after the first commits.
+            owners = owner._base_manager.using(kept.db).select_for_update().order_by("pk")
+            list(owners.filter(pk__in=ids).values_list("pk"))
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", ids)
+            rows = count(lambda records: records.filter(**{f"{column}__in": ids}))
+        else:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IS NOT NULL")
+            rows = count(lambda records: records)
+        kept.bulk_create(rows, batch_size=5000)
+    caching.data_changed(kept.db, {kept.model._meta.db_table})
 
 
 class BudgetTotal(models.Model):
@@ -618,6 +642,110 @@ class Subsidy(SluggedRecord, Cited):
             )
 
 
+class SubsidyTotalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The kept totals as `user` may see them (see `BudgetTotalQuerySet.visible_to`), the
+        figures annotated `seen_<figure>`."""
+        figures = ("subsidy_count", "amount", "amount_unknown", "volume", "volume_unknown")
+        if can_read_concepts(user, Subsidy):
+            return self.annotate(**{f"seen_{name}": F(name) for name in figures})
+        return self.filter(published_subsidy_count__gt=0).annotate(
+            **{f"seen_{name}": F(f"published_{name}") for name in figures}
+        )
+
+    def granted(self):
+        """Of the grants made (`SubsidyQuerySet.granted`)."""
+        return self.filter(status__in=[Subsidy.Status.GRANTED, Subsidy.Status.SETTLED])
+
+    def figures(self):
+        """{count, amount, volume, amount_unknown, volume_unknown} of these rows: what the
+        dashboard says of the subsidies (an amount is None when none is known)."""
+        return caching.cached_query(
+            "subsidy-totals",
+            self.order_by(),
+            lambda rows: rows.aggregate(
+                count=Coalesce(Sum("seen_subsidy_count"), 0),
+                amount=Sum("seen_amount"),
+                volume=Sum("seen_volume"),
+                amount_unknown=Coalesce(Sum("seen_amount_unknown"), 0),
+                volume_unknown=Coalesce(Sum("seen_volume_unknown"), 0),
+            ),
+        )
+
+    def recount(self, instruments=None):
+        """Count the totals of the subsidies under the instruments with these ids afresh, in
+        the current transaction (None: every one; an empty set: none)."""
+        public = Q(
+            publication_status=PublicationStatus.PUBLISHED,
+            instrument__publication_status=PublicationStatus.PUBLISHED,
+            recipient__publication_status=PublicationStatus.PUBLISHED,
+        )
+
+        def figures(prefix, condition):
+            return {
+                f"{prefix}subsidy_count": Count("pk", filter=condition),
+                f"{prefix}amount": Sum("granted_amount", filter=condition),
+                f"{prefix}amount_unknown": Count(
+                    "pk", filter=condition & Q(granted_amount__isnull=True)
+                ),
+                f"{prefix}volume": Sum("project_volume", filter=condition),
+                f"{prefix}volume_unknown": Count(
+                    "pk", filter=condition & Q(project_volume__isnull=True)
+                ),
+            }
+
+        def rows(narrow):
+            grouped = narrow(Subsidy.objects.using(self.db).order_by()).values(
+                "instrument_id", "status", granted_year=ExtractYear("granted_on_date")
+            )
+            grouped = grouped.annotate(**figures("", Q()), **figures("published_", public))
+            return [SubsidyTotal(**row) for row in grouped]
+
+        replace_kept(self, "instrument_id", instruments, Program, rows)
+
+
+class SubsidyTotal(models.Model):
+    """The subsidies under one instrument with one status and year of grant added up, kept on
+    write (as `BudgetTotal`): their number, the sums of the granted amounts and the project
+    volumes (None when none is known) and how many have none, of all subsidies and of the
+    published ones (a published subsidy to a published recipient under a published
+    instrument)."""
+
+    instrument = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="subsidy_totals"
+    )
+    status = models.CharField(max_length=12, choices=Subsidy.Status.choices)
+    granted_year = models.PositiveSmallIntegerField(null=True)
+    subsidy_count = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    amount_unknown = models.PositiveIntegerField()
+    volume = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    volume_unknown = models.PositiveIntegerField()
+    published_subsidy_count = models.PositiveIntegerField()
+    published_amount = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    published_amount_unknown = models.PositiveIntegerField()
+    published_volume = models.DecimalField(max_digits=16, decimal_places=2, null=True)
+    published_volume_unknown = models.PositiveIntegerField()
+
+    objects = SubsidyTotalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument", "status", "granted_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_subsidy_count__lte=F("subsidy_count"))
+                & Q(amount_unknown__lte=F("subsidy_count"))
+                & Q(volume_unknown__lte=F("subsidy_count")),
+                name="subsidy_total_counts_within_all",
+            ),
+        ]
+        verbose_name = _("opgeteld totaal van subsidies")
+        verbose_name_plural = _("opgetelde totalen van subsidies")
+
+    def __str__(self):
+        return f"{self.instrument_id} {self.status} {self.granted_year}: {self.subsidy_count}"
+
+
 @dataclass(frozen=True)
 class Overview:
     """A document's annex as the document shows it: its rows in order and their totals."""
@@ -635,69 +763,114 @@ def document_overview(document, user):
     return Overview(document, rows, lines.totals())
 
 
-# Keeping the totals: every write to a budget line, and every publication change of its
-# document or program, counts the totals of the programs and documents it touched again, in its
-# transaction. Bulk writes send no signals: `generate_scale_data` calls `recount()` itself.
-_to_recount = ContextVar("budget_totals_to_recount", default=None)
+# Keeping the totals: every write to a budget line or a subsidy, and every publication change
+# of a record they need published (`published_via`), counts the totals of the programs,
+# documents and instruments it touched again, in its transaction. Bulk writes send no signals:
+# `generate_scale_data` calls `recount()` itself.
+_to_recount = ContextVar("totals_to_recount", default=None)
 
 
 @contextmanager
 def totals_counted_at_end(using=DEFAULT_DB_ALIAS):
-    """Inside the block, writes to budget lines only note what they touched, whose totals are
-    counted once when the block ends: for a restore or a load of many lines."""
-    noted = (set(), set())
+    """Inside the block, writes only note what they touched, whose totals are counted once
+    when the block ends: for a restore or a load of many records."""
+    noted = {"programs": set(), "documents": set(), "instruments": set()}
     token = _to_recount.set(noted)
     try:
         yield
     finally:
         _to_recount.reset(token)
-    BudgetTotal.objects.using(using).recount(*noted)
+    recount_totals(using, **noted)
 
 
-def recount_totals(using, programs, documents):
-    programs, documents = set(programs) - {None}, set(documents) - {None}
+def recount_totals(using, programs=(), documents=(), instruments=()):
+    touched = {
+        "programs": set(programs) - {None},
+        "documents": set(documents) - {None},
+        "instruments": set(instruments) - {None},
+    }
     noted = _to_recount.get()
-    if noted is None:
-        BudgetTotal.objects.using(using).recount(programs, documents)
-    else:
-        noted[0].update(programs)
-        noted[1].update(documents)
+    if noted is not None:
+        for name, ids in touched.items():
+            noted[name] |= ids
+        return
+    BudgetTotal.objects.using(using).recount(touched["programs"], touched["documents"])
+    SubsidyTotal.objects.using(using).recount(touched["instruments"])
+
+
+def stored(model, instance, using, *fields):
+    """The values of `fields` of `instance` as the database holds them (before a save)."""
+    if instance.pk is None:
+        return (None,) * len(fields)
+    rows = model._base_manager.using(using).filter(pk=instance.pk)
+    return rows.values_list(*fields).first() or (None,) * len(fields)
 
 
 @receiver(pre_save, sender=BudgetLine)
 def note_line_before(sender, instance, using, **kwargs):
-    stored = None
-    if instance.pk is not None:
-        rows = sender._base_manager.using(using).filter(pk=instance.pk)
-        stored = rows.values_list("program_id", "document_id").first()
-    instance._totals_before = stored or (None, None)
+    instance._totals_before = stored(sender, instance, using, "program_id", "document_id")
 
 
 @receiver(post_save, sender=BudgetLine)
 def recount_after_line_saved(sender, instance, using, **kwargs):
     program, document = getattr(instance, "_totals_before", (None, None))
-    recount_totals(using, {instance.program_id, program}, {instance.document_id, document})
+    recount_totals(
+        using,
+        programs={instance.program_id, program},
+        documents={instance.document_id, document},
+    )
 
 
 @receiver(post_delete, sender=BudgetLine)
 def recount_after_line_deleted(sender, instance, using, **kwargs):
-    recount_totals(using, {instance.program_id}, {instance.document_id})
+    recount_totals(using, programs={instance.program_id}, documents={instance.document_id})
+
+
+@receiver(pre_save, sender=Subsidy)
+def note_subsidy_before(sender, instance, using, **kwargs):
+    instance._totals_before = stored(sender, instance, using, "instrument_id")
+
+
+@receiver(post_save, sender=Subsidy)
+def recount_after_subsidy_saved(sender, instance, using, **kwargs):
+    (instrument,) = getattr(instance, "_totals_before", (None,))
+    recount_totals(using, instruments={instance.instrument_id, instrument})
+
+
+@receiver(post_delete, sender=Subsidy)
+def recount_after_subsidy_deleted(sender, instance, using, **kwargs):
+    recount_totals(using, instruments={instance.instrument_id})
+
+
+# Whose publication the totals' published figures depend on, and how lines and subsidies
+# reach them.
+LINES_VIA = {Document: "document", Program: "program"}
+SUBSIDIES_VIA = {Program: "instrument", Organisation: "recipient"}
 
 
 @receiver(pre_save, sender=Document)
 @receiver(pre_save, sender=Program)
+@receiver(pre_save, sender=Organisation)
 def note_publication_before(sender, instance, using, **kwargs):
-    rows = sender._base_manager.using(using).filter(pk=instance.pk)
-    instance._totals_status_before = (
-        rows.values_list("publication_status", flat=True).first() if instance.pk else None
-    )
+    (instance._totals_status_before,) = stored(sender, instance, using, "publication_status")
 
 
 @receiver(post_save, sender=Document)
 @receiver(post_save, sender=Program)
+@receiver(post_save, sender=Organisation)
 def recount_after_publication_change(sender, instance, using, created, **kwargs):
     if created or getattr(instance, "_totals_status_before", None) == instance.publication_status:
         return
-    lines = BudgetLine._base_manager.using(using).filter(**{sender._meta.model_name: instance})
-    touched = list(lines.order_by().values_list("program_id", "document_id").distinct())
-    recount_totals(using, {row[0] for row in touched}, {row[1] for row in touched})
+    touched, instruments = [], []
+    if sender in LINES_VIA:
+        lines = BudgetLine._base_manager.using(using).filter(**{LINES_VIA[sender]: instance})
+        touched = list(lines.order_by().values_list("program_id", "document_id").distinct())
+    if sender in SUBSIDIES_VIA:
+        subsidies = Subsidy._base_manager.using(using).filter(**{SUBSIDIES_VIA[sender]: instance})
+        instruments = subsidies.order_by().values_list("instrument_id", flat=True).distinct()
+    recount_totals(
+        using,
+        programs={row[0] for row in touched},
+        documents={row[1] for row in touched},
+        instruments=set(instruments),
+    )

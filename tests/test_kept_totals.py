@@ -9,11 +9,24 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from budgets.filters import BudgetLineFilter, BudgetTotalFilter
-from budgets.models import BudgetLine, BudgetTotal, ContributionKind, Funder
+from budgets.filters import (
+    BudgetLineFilter,
+    BudgetTotalFilter,
+    SubsidyFilter,
+    SubsidyTotalFilter,
+)
+from budgets.models import (
+    BudgetLine,
+    BudgetTotal,
+    ContributionKind,
+    Funder,
+    Subsidy,
+    SubsidyTotal,
+)
 from common.fuzzydates import FuzzyDate, Precision
 from programs.models import Document, Program, PublicationStatus, Theme
 
@@ -34,8 +47,21 @@ GROUPS = ["program", "funder", "program__themes", "contribution_kind"]
 
 
 def kept_rows():
-    fields = [f.attname for f in BudgetTotal._meta.concrete_fields if f.attname != "id"]
-    return sorted(BudgetTotal.objects.values_list(*fields), key=repr)
+    rows = []
+    for model in (BudgetTotal, SubsidyTotal):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        rows.append(sorted(model.objects.values_list(*fields), key=repr))
+    return rows
+
+
+def subsidy_figures(subsidies):
+    return subsidies.granted().aggregate(
+        count=Count("pk"),
+        amount=Sum("granted_amount"),
+        volume=Sum("project_volume"),
+        amount_unknown=Count("pk", filter=Q(granted_amount__isnull=True)),
+        volume_unknown=Count("pk", filter=Q(project_volume__isnull=True)),
+    )
 
 
 def assert_kept_totals_are_fresh(*users):
@@ -44,6 +70,7 @@ def assert_kept_totals_are_fresh(*users):
     adding up the lines gives, for the public and for staff."""
     kept = kept_rows()
     BudgetTotal.objects.recount()
+    SubsidyTotal.objects.recount()
     assert kept == kept_rows()
     for user in (AnonymousUser(), *users):
         request = RequestFactory().get("/")
@@ -58,6 +85,10 @@ def assert_kept_totals_are_fresh(*users):
             assert totals.totals() == lines.totals(), query
             for field in GROUPS:
                 assert totals.totals_by(field) == lines.totals_by(field), (query, field)
+        for query in [*PERIODS, {"theme": "financiering"}, {"status": "verleend"}]:
+            kept = SubsidyTotalFilter(query, queryset=SubsidyTotal.objects.visible_to(user))
+            subsidies = SubsidyFilter(query, queryset=Subsidy.objects.visible_to(user))
+            assert kept.qs.granted().figures() == subsidy_figures(subsidies.qs), query
         annexes = BudgetTotal.objects.visible_to(user).of_documents()
         assert annexes.totals_by("document") == BudgetLine.objects.visible_to(user).totals_by(
             "document"
@@ -68,6 +99,7 @@ def test_the_memo_loaded_by_load_memo_has_its_totals_kept(admin_user):
     call_command("load_memo", verbosity=0)
 
     assert BudgetTotal.objects.exists()
+    assert SubsidyTotal.objects.exists()
     assert_kept_totals_are_fresh(admin_user)
 
 
@@ -98,6 +130,46 @@ def test_saving_moving_and_deleting_lines_keeps_the_totals(memo, admin_user):
     line.delete()
     assert_kept_totals_are_fresh(admin_user)
     assert not BudgetTotal.objects.filter(program=other, contribution_kind="pm").exists()
+
+
+def test_saving_moving_and_deleting_subsidies_keeps_the_totals(memo, admin_user):
+    subsidy = Subsidy.objects.granted().order_by("slug").first()
+    other = ProgramFactory(kind=Program.Kind.SCHEME)
+    subsidy.granted_amount = None
+    subsidy.save()
+    assert_kept_totals_are_fresh(admin_user)
+
+    subsidy.instrument = other
+    subsidy.project_volume = Decimal("750000.00")
+    subsidy.save()
+    assert_kept_totals_are_fresh(admin_user)
+
+    subsidy.status = Subsidy.Status.WITHDRAWN
+    subsidy.save()
+    assert_kept_totals_are_fresh(admin_user)
+
+    subsidy.delete()
+    assert_kept_totals_are_fresh(admin_user)
+    assert not SubsidyTotal.objects.filter(instrument=other).exists()
+
+
+@pytest.mark.parametrize("record", ["subsidy", "instrument", "recipient"])
+def test_unpublishing_and_publishing_keeps_the_public_subsidy_figures(memo, admin_user, record):
+    subsidy = Subsidy.objects.granted().order_by("slug").first()
+    target = {"subsidy": subsidy, "instrument": subsidy.instrument, "recipient": subsidy.recipient}
+    target = target[record]
+    kept = SubsidyTotal.objects.visible_to(AnonymousUser()).granted()
+    public_before = kept.figures()
+
+    target.publication_status = PublicationStatus.CONCEPT
+    target.save()
+    assert_kept_totals_are_fresh(admin_user)
+    assert kept.figures() != public_before
+
+    target.publication_status = PublicationStatus.PUBLISHED
+    target.save()
+    assert_kept_totals_are_fresh(admin_user)
+    assert kept.figures() == public_before
 
 
 @pytest.mark.parametrize("record", ["line", "document", "program"])
@@ -179,6 +251,7 @@ def test_generated_data_has_its_totals_kept(memo, admin_user):
     call_command("generate_scale_data", scale=0.001, seed=3, verbosity=0)
 
     assert BudgetTotal.objects.filter(program__slug__startswith="gen-").exists()
+    assert SubsidyTotal.objects.filter(instrument__slug__startswith="gen-").exists()
     assert_kept_totals_are_fresh(admin_user)
 
 
@@ -196,12 +269,16 @@ def test_a_restored_backup_has_its_totals_counted(tmp_path, admin_user):
 
 
 @pytest.mark.parametrize("query", ["", "?theme=financiering", "?periodFrom=2016&periodUntil=2017"])
-def test_no_dashboard_request_reads_the_budget_lines(client, admin_client, memo, query):
+def test_no_dashboard_request_reads_the_budget_lines_or_subsidies(
+    client, admin_client, memo, query
+):
     for reader in (client, admin_client):
         with CaptureQueriesContext(connection) as captured:
             response = reader.get(f"/{query}")
         assert response.status_code == 200
-        assert not [sql for sql in captured.captured_queries if "budgets_budgetline" in sql["sql"]]
+        tables = ('"budgets_budgetline"', '"budgets_subsidy"')
+        read = [sql["sql"] for sql in captured.captured_queries]
+        assert not [sql for sql in read if any(table in sql for table in tables)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -231,6 +308,7 @@ def test_concurrent_edits_of_one_programs_lines_count_each_line_once():
     kept = BudgetTotal.objects.filter(program=program).of_programs()
     assert kept.count() == 1
     assert kept.get().amount == Decimal("1212.00")
+    assert kept_rows()[0]
     before = kept_rows()
     BudgetTotal.objects.recount()
     assert kept_rows() == before

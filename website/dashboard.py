@@ -20,8 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from budgets.filters import BudgetTotalFilter, SubsidyFilter
-from budgets.models import BudgetTotal, ContributionKind, Funder, Subsidy
+from budgets.filters import BudgetTotalFilter, SubsidyFilter, SubsidyTotalFilter
+from budgets.models import BudgetTotal, ContributionKind, Funder, Subsidy, SubsidyTotal
 from common.exports import MONEY
 from common.formats import format_money
 from common.fuzzydates import FuzzyDate
@@ -124,6 +124,12 @@ class Dashboard:
 
     @cached_property
     def subsidy_figures(self):
+        # From the kept totals, unless an organisation is asked for: they keep no recipient.
+        if "organisation" not in self.query:
+            kept = SubsidyTotalFilter(
+                self.query, queryset=SubsidyTotal.objects.visible_to(self.request.user)
+            )
+            return with_labels(kept.qs.granted().figures())
         figures = (
             self.subsidies.qs.granted()
             .order_by()
@@ -138,10 +144,7 @@ class Dashboard:
                 ),
             )
         )
-        figures = dict(figures)
-        figures["amount_label"] = money_or_unknown(figures["amount"], figures["amount_unknown"])
-        figures["volume_label"] = money_or_unknown(figures["volume"], figures["volume_unknown"])
-        return figures
+        return with_labels(figures)
 
     # Contribution per program, theme and funder
 
@@ -479,6 +482,14 @@ def amount_text(totals):
     if not totals.amount and totals.external_count:
         return ContributionKind.EXTERNAL.label
     return format_money(totals.amount)
+
+
+def with_labels(figures):
+    """The subsidies' figures with the amount and volume in words."""
+    figures = dict(figures)
+    figures["amount_label"] = money_or_unknown(figures["amount"], figures["amount_unknown"])
+    figures["volume_label"] = money_or_unknown(figures["volume"], figures["volume_unknown"])
+    return figures
 
 
 def money_or_unknown(amount, unknown_count):

@@ -37,7 +37,14 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from budgets.feeds import FEED_TYPES
-from budgets.models import BudgetLine, BudgetTotal, ContributionKind, Funder, Subsidy
+from budgets.models import (
+    BudgetLine,
+    BudgetTotal,
+    ContributionKind,
+    Funder,
+    Subsidy,
+    SubsidyTotal,
+)
 from common.caching import data_changed
 from common.fuzzydates import FuzzyDate, Precision
 from programs.changes import record_created
@@ -1004,9 +1011,10 @@ class Command(BaseCommand):
             # Bulk inserts send no signals: the changes feed and the cached figures learn of
             # them here.
             record_created(FEED_TYPES, generator.created)
-            # The kept totals likewise: counted for every program in one go.
+            # The kept totals likewise: counted for every program and instrument in one go.
             BudgetTotal.objects.recount()
-            generator.tables.add(BudgetTotal._meta.db_table)
+            SubsidyTotal.objects.recount()
+            generator.tables |= {BudgetTotal._meta.db_table, SubsidyTotal._meta.db_table}
             data_changed()
         analysed = time.monotonic()
         self.analyse(generator.tables)

@@ -5,9 +5,15 @@ import os
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Rebuilt by `migrate` on the target database (the kept totals by `restore`, from the budget
-# lines); sessions are not worth keeping.
-NOT_BACKED_UP = ["contenttypes", "auth.permission", "sessions", "budgets.budgettotal"]
+# Rebuilt by `migrate` on the target database (the kept totals by `restore`, from the lines
+# and subsidies); sessions are not worth keeping.
+NOT_BACKED_UP = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "budgets.budgettotal",
+    "budgets.subsidytotal",
+]
 # These refer to content types and permissions, whose ids differ between databases: by name.
 BY_NATURAL_KEY = ["auth.group", "auth.user", "admin.logentry"]
 
