@@ -29,6 +29,7 @@ from budgets.models import (
 )
 from common.fuzzydates import FuzzyDate, Precision
 from programs.models import Document, Program, PublicationStatus, Theme
+from website.dashboard import Dashboard
 
 from .api_writes import change
 from .factories import BudgetLineFactory, ProgramFactory, ThemeFactory
@@ -312,3 +313,32 @@ def test_concurrent_edits_of_one_programs_lines_count_each_line_once():
     before = kept_rows()
     BudgetTotal.objects.recount()
     assert kept_rows() == before
+
+
+@pytest.mark.parametrize("query", [{}, {"theme": "financiering"}, {"periodFrom": "2016"}])
+def test_the_dashboards_panels_are_the_lines_own_totals(memo, admin_user, query):
+    concept_theme = ThemeFactory(publication_status=PublicationStatus.CONCEPT)
+    only_concept = Program.objects.filter(budget_lines__isnull=False).distinct().last()
+    only_concept.themes.set([concept_theme])
+    BudgetLineFactory(document=memo, position=91, program=ProgramFactory())  # no theme
+    for user in (AnonymousUser(), admin_user):
+        request = RequestFactory().get("/", query)
+        request.user = user
+        dashboard = Dashboard(request)
+        lines = BudgetLineFilter(query, queryset=BudgetLine.objects.visible_to(user)).qs
+        by_program = lines.totals_by("program")
+        by_theme = lines.totals_by("program__themes")
+        visible_themes = set(Theme.objects.visible_to(user).values_list("pk", flat=True))
+
+        assert {row[0].pk: row[1] for row in dashboard.per_program} == by_program
+        assert {row[0].pk if row[0] else None: row[1] for row in dashboard.per_theme} == {
+            theme: totals
+            for theme, totals in by_theme.items()
+            if theme is None or theme in visible_themes
+        }
+        assert dict(dashboard.per_funder) == {
+            label: lines.totals_by("funder")[value]
+            for value, label in Funder.choices
+            if value in lines.totals_by("funder")
+        }
+        assert dashboard.contribution == lines.totals()
