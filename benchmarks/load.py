@@ -14,14 +14,22 @@ per status. At the carried load
 every answer should be a 200; at twice that load the excess should be refused with 503 (or
 429), never a 500 or a dropped connection. Needs wrk (`apt-get install wrk`) and the page
 styles built (`make assets`).
+
+With `--through-nginx` it starts Debian's nginx (`apt-get install nginx`) with the README's
+configuration ("A caching proxy in front") in front of that gunicorn, and runs the memo's page,
+its overview in the API and a program's page at the same load (`--connections`, 32) straight
+at gunicorn and through nginx: requests per second, latency, and how many answers nginx gave
+from its cache (the hit ratio).
 """
 
 import argparse
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -34,6 +42,8 @@ REDIS = ("127.0.0.1", 6379)
 PROBE_SECONDS = 5
 # Beyond this wrk alone would compete with the server for the machine's cores.
 MOST_CONNECTIONS = 256
+NGINX = "/usr/sbin/nginx"
+MEMO = "sterke-maakindustrie-2015"
 
 
 def free_port():
@@ -125,6 +135,103 @@ def targets(base):
     }
 
 
+def proxy_targets(base):
+    """The memo's page, its overview in the API and a program's page."""
+    program = read_json(f"{base}/api/v1/programs")["results"][0]
+    return {
+        "memo page": f"/documenten/{MEMO}",
+        "memo overview (API)": f"/api/v1/documents/{MEMO}/overview",
+        "program page": f"/programmas/{program['slug']}",
+    }
+
+
+def readme_nginx_block():
+    """The nginx configuration the README gives, as it stands."""
+    readme = (ROOT / "README.md").read_text()
+    return re.search(r"```nginx\n(.*?)```", readme, re.S).group(1)
+
+
+def nginx_configuration(directory, port, upstream_port):
+    """The README's block, listening on `port` in front of `upstream_port`, kept in `directory`,
+    inside the few lines nginx needs to run as a process of its own."""
+    block = readme_nginx_block()
+    for production, here in (
+        ("/var/cache/nginx/limburg-maak", f"{directory}/cache"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+    ):
+        if production not in block:
+            raise SystemExit(f"The README's nginx block no longer has {production!r}.")
+        block = block.replace(production, here)
+    temporary = "\n".join(
+        f"    {kind}_temp_path {directory}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"pid {directory}/nginx.pid;\nerror_log {directory}/error.log;\n"
+        f"events {{ worker_connections 1024; }}\n"
+        f"http {{\n    access_log off;\n{temporary}\n{block}}}\n"
+    )
+
+
+def start_nginx(directory, port, upstream_port):
+    # Its workers run as nobody when nginx is started as root.
+    os.chmod(directory, 0o777)
+    configuration = Path(directory) / "nginx.conf"
+    configuration.write_text(nginx_configuration(directory, port, upstream_port))
+    proxy = subprocess.Popen(
+        [NGINX, "-p", directory, "-c", str(configuration), "-g", "daemon off;"],
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=5):
+                return proxy
+        except OSError:
+            time.sleep(0.2)
+    proxy.terminate()
+    raise SystemExit(f"nginx did not answer; see {directory}/error.log")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def through_nginx(port, connections, duration):
+    """Each proxy target straight at gunicorn and through nginx, at the same load."""
+    nginx_port = free_port()
+    with tempfile.TemporaryDirectory() as directory:
+        proxy = start_nginx(directory, nginx_port, port)
+        try:
+            print(
+                f"{'target':<22} {'via':<9} {'conns':>5} {'req/s':>8} {'p50 ms':>8} "
+                f"{'p99 ms':>8} {'dropped':>7}  {'responses':<22} hit ratio"
+            )
+            for name, path in proxy_targets(f"http://127.0.0.1:{port}").items():
+                for via, base_port in (("gunicorn", port), ("nginx", nginx_port)):
+                    summary = wrk(f"http://127.0.0.1:{base_port}{path}", connections, duration)
+                    report_proxied(name, via, connections, summary)
+        finally:
+            stop(proxy)
+
+
+def report_proxied(name, via, connections, summary):
+    statuses = ", ".join(f"{status}: {count}" for status, count in summary["statuses"].items())
+    counted = sum(summary["cache"].values())
+    ratio = f"{summary['cache'].get('HIT', 0) / counted:.1%}" if counted else "-"
+    print(
+        f"{name:<22} {via:<9} {connections:>5} {summary['requests'] / summary['seconds']:>8.1f} "
+        f"{summary['p50_ms']:>8.1f} {summary['p99_ms']:>8.1f} "
+        f"{summary['socket_errors'] + summary['timeouts']:>7}  {statuses:<22} {ratio}",
+        flush=True,
+    )
+
+
 def wrk(url, connections, duration):
     """Run wrk and return its JSON summary (see statuses.lua)."""
     threads = min(2, connections)
@@ -176,6 +283,11 @@ def main():
     parser.add_argument(
         "--connections", type=int, help="the load to hold (default: found per URL by doubling)"
     )
+    parser.add_argument(
+        "--through-nginx",
+        action="store_true",
+        help="compare straight at gunicorn with the README's nginx in front (at 32 connections)",
+    )
     arguments = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database to load.")
@@ -190,6 +302,9 @@ def main():
             f"cache: {'Redis' if 'REDIS_URL' in environment else 'local memory'}; "
             f"{os.cpu_count()} CPUs; {arguments.duration} s per run\n"
         )
+        if arguments.through_nginx:
+            through_nginx(port, arguments.connections or 32, arguments.duration)
+            return
         print(
             f"{'target':<26} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
             f"{'dropped':>7}  {'responses':<28} verdict"
@@ -205,11 +320,7 @@ def main():
             report(name, connections, summary, False)
             report(name, 2 * connections, wrk(url, 2 * connections, arguments.duration), True)
     finally:
-        server.terminate()
-        try:
-            server.wait(60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
 
 
 if __name__ == "__main__":

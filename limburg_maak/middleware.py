@@ -7,7 +7,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from common.api import api_problem
 from limburg_maak.addresses import from_trusted_proxy
@@ -75,6 +75,47 @@ class NoStoreForEditorsMiddleware:
         if request.path.startswith(self.admin_prefix) or can_read_concepts(user):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PublicCacheMiddleware:
+    """Anonymous reads of public pages and of the API may be kept by a shared cache.
+
+    A `200` to a GET or HEAD that no signed-in person, API key or `?openbaar` asked for, that
+    sets no cookie and says nothing of its own about caching, gets `Cache-Control: public,
+    max-age=PUBLIC_MAX_AGE`: it holds only published data, the same for every anonymous reader.
+    A proxy in front (README: nginx) then answers the public's repeated reads without Python,
+    and shows a publication at most `PUBLIC_MAX_AGE` seconds late. Its `Vary` names what else
+    the content depends on: the language (cookie or Accept-Language) for pages, the key for the
+    API, so a staff member or a key holder never gets the public's copy. The ETag and the 304
+    come from `ConditionalGetMiddleware` around it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.private_prefixes = (f"/{settings.ADMIN_URL}", "/accounts/", "/i18n/")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        max_age = settings.PUBLIC_MAX_AGE
+        if max_age and self.is_public(request, response):
+            patch_cache_control(response, public=True, max_age=max_age)
+            if request.path.startswith("/api/"):
+                patch_vary_headers(response, ["Authorization"])
+            else:
+                patch_vary_headers(response, ["Accept-Language", "Cookie"])
+        return response
+
+    def is_public(self, request, response):
+        return (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.has_header("Cache-Control")
+            and not response.cookies
+            and "HTTP_AUTHORIZATION" not in request.META
+            and PUBLIC_VIEW not in request.GET
+            and not request.user.is_authenticated
+            and not request.path.startswith(self.private_prefixes)
+        )
 
 
 class PublicViewMiddleware:

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     # An ETag from the content on every GET; If-None-Match answers 304 (for syncing systems).
     # Below ApiVersionMiddleware, so a 304 still says which API version answered.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside it, so a 304 carries the same Cache-Control as the 200 it stands for.
+    "limburg_maak.middleware.PublicCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -362,6 +364,9 @@ CACHES = {
 # process, and how long a request may wait for a turn before it is answered 503.
 MAX_CONCURRENT_REQUESTS = int(os.environ.get("MAX_CONCURRENT_REQUESTS", "4"))
 REQUEST_QUEUE_SECONDS = float(os.environ.get("REQUEST_QUEUE_SECONDS", "1"))
+# How long a shared cache (nginx, a CDN) and a browser may keep an anonymous read of a public
+# page or of the API, in seconds (limburg_maak.middleware.PublicCacheMiddleware). 0: not at all.
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "60"))
 # Request bodies above 1 MB are refused.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
 API_THROTTLE_RATES = {

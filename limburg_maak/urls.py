@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -44,7 +46,9 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}login/", sign_in.admin_login),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: a page holding none is the same bytes for every reader, so a shared
+    # cache can keep it and its ETag holds. A foreign page can at most switch a reader's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
 
 handler400 = "common.api.bad_request"
