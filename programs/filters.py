@@ -7,6 +7,8 @@ URL's query asks the API the same question.
 
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 import django_filters as filters
@@ -72,16 +74,32 @@ def reached_by(*lookups):
     """A filter method: the records that reach the value by any of `lookups`.
 
     The match is a `pk IN (...)` subquery, so a record is never repeated by the joins and sums
-    and groupings over the filtered rows stay exact.
+    and groupings over the filtered rows stay exact. When every lookup starts at the same
+    record the rows belong to (`program__themes`, `program__status`), the subquery lists those
+    records instead: a theme's programs, not every budget line or kept total of them, which at
+    scale is the difference between a thousand keys and sixty thousand.
     """
 
     def method(queryset, name, value):
-        match = Q()
-        for lookup in lookups:
-            match |= Q(**{lookup: value})
+        owner = owner_of(queryset.model, lookups)
+        if owner is not None:
+            field = queryset.model._meta.get_field(owner)
+            match = reduce(or_, (Q(**{lookup.split("__", 1)[1]: value}) for lookup in lookups))
+            owners = field.related_model._base_manager.filter(match).values("pk")
+            return queryset.filter(**{f"{owner}__in": owners})
+        match = reduce(or_, (Q(**{lookup: value}) for lookup in lookups))
         return queryset.filter(pk__in=queryset.model._base_manager.filter(match).values("pk"))
 
     return method
+
+
+def owner_of(model, lookups):
+    """The foreign key of `model` that every one of `lookups` goes through first, if any."""
+    firsts = {lookup.split("__", 1)[0] for lookup in lookups}
+    if len(firsts) != 1 or any("__" not in lookup for lookup in lookups):
+        return None
+    field = model._meta.get_field(firsts.pop())
+    return field.name if field.many_to_one or (field.one_to_one and field.concrete) else None
 
 
 def related_via(model, *lookups, **kwargs):
