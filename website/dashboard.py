@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from budgets.filters import BudgetTotalFilter, SubsidyFilter, SubsidyTotalFilter
 from budgets.models import BudgetTotal, ContributionKind, Funder, Subsidy, SubsidyTotal
+from common.caching import cached_query
 from common.exports import MONEY
 from common.formats import format_money
 from common.fuzzydates import FuzzyDate
@@ -152,7 +153,7 @@ class Dashboard:
     def per_program(self):
         def rows(kept):
             # The program's fields in the same grouped query: no list of thousands of ids.
-            totals = kept.totals_by(*(f"program__{name}" for name in PROGRAM_ROW_FIELDS))
+            totals = kept.grouped(*(f"program__{name}" for name in PROGRAM_ROW_FIELDS))
             key = PROGRAM_ROW_FIELDS.index("id")
             return ranked(
                 {values[key]: figures for values, figures in totals.items()},
@@ -169,7 +170,7 @@ class Dashboard:
         themes = Theme.objects.visible_to(self.request.user)
 
         def rows(kept):
-            totals = kept.totals_by("program__themes")
+            totals = kept.grouped("program__themes")
             return ranked(totals, themes.in_bulk([key for key in totals if key]))
 
         return self.budget_totals.qs.cached("per-theme", rows, themes)
@@ -329,27 +330,24 @@ class Dashboard:
 
     @cached_property
     def timeline_entries(self):
-        """Programs, then actions, then open deadlines, by date. The cached rows are plain
-        values, and an entry (with its dates in words) is made only for a row that is shown:
-        at scale there are thousands, and the chart draws the first rows, the table a page."""
+        """Programs, then actions, then open deadlines, by date. At scale there are thousands,
+        and the table shows a page: each is a query of plain values, read a page at a time,
+        and an entry (with its dates in words) is made only for a row that is shown."""
         programs = (
             self.programs.qs.filter(start_date__isnull=False)
             .order_by("start_date", "name")
             .values_list("name", "start_date", "start_precision", "end_date", "end_precision")
-            .cached("timeline-programs", list)
         )
         actions = (
             self.actions.qs.filter(due_date__isnull=False)
             .order_by("due_date", "title")
             .values_list("title", "due_date", "due_precision")
-            .cached("timeline-actions", list)
         )
         due = (
             self.commitments.qs.open()
             .filter(deadline_date__isnull=False)
             .order_by("deadline_date", "kind", "number")
             .values_list("kind", "number", "title", "deadline_date", "deadline_precision")
-            .cached("timeline-deadlines", list)
         )
         return LazyRows([(programs, program_entry), (actions, action_entry), (due, deadline_entry)])
 
@@ -505,25 +503,55 @@ def money_or_unknown(amount, unknown_count):
 
 
 class LazyRows(Sequence):
-    """Rows made from several lists of values, one after the other, each by its own function
-    and only when read (a page or a chart reads a slice)."""
+    """Rows made from several parts one after the other, each a list or a QuerySet of values
+    that its own function makes into rows, only when read: a page or a chart reads a slice,
+    of a QuerySet with LIMIT/OFFSET, and a QuerySet's length is counted, not fetched; both
+    are cached, the page's rows rather than thousands."""
 
     def __init__(self, parts):
         self.parts = parts
 
+    @cached_property
+    def lengths(self):
+        return [
+            cached_query("row-count", values, QuerySet.count)
+            if isinstance(values, QuerySet)
+            else len(values)
+            for values, _make in self.parts
+        ]
+
     def __len__(self):
-        return sum(len(values) for values, _make in self.parts)
+        return sum(self.lengths)
+
+    def __iter__(self):
+        for values, make in self.parts:
+            yield from map(make, values)
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[position] for position in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        for values, make in self.parts:
-            if 0 <= index < len(values):
-                return make(values[index])
-            index -= len(values)
-        raise IndexError(index)
+        if not isinstance(index, slice):
+            position = index + len(self) if index < 0 else index
+            found = self[position : position + 1] if position >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            return list(self)[index]
+        rows, offset = [], 0
+        for (values, make), length in zip(self.parts, self.lengths, strict=True):
+            first, last = max(start - offset, 0), min(stop - offset, length)
+            if first < last:
+                rows += map(make, read(values, first, last))
+            offset += length
+        return rows
+
+
+def read(values, first, last):
+    """`values[first:last]`: of a QuerySet, kept in the cache until the data changes."""
+    if isinstance(values, QuerySet):
+        # all(): a slice of a QuerySet that was read already would be a list.
+        return cached_query("rows", values.all()[first:last], list)
+    return values[first:last]
 
 
 # What a row of the contribution per program shows and links, in the model's order of fields
