@@ -151,19 +151,23 @@ class Dashboard:
 
     @cached_property
     def per_program(self):
+        programs = Program.objects.visible_to(self.request.user).values_list(*PROGRAM_ROW_FIELDS)
+
         def rows(kept):
-            # The program's fields in the same grouped query: no list of thousands of ids.
-            totals = kept.grouped(*(f"program__{name}" for name in PROGRAM_ROW_FIELDS))
+            # Summed per program, then the fields of every program the reader may see beside
+            # them: half the time of grouping by the fields too (a sort on the names), and no
+            # list of thousands of ids.
             key = PROGRAM_ROW_FIELDS.index("id")
             return ranked(
-                {values[key]: figures for values, figures in totals.items()},
-                {values[key]: values for values in totals},
+                kept.grouped("program"),
+                {values[key]: values for values in programs},
                 name=itemgetter(PROGRAM_ROW_FIELDS.index("name")),
             )
 
         # Plain values in the cache, a program made only for a row that is read: every request
         # reads thousands of rows back, and a page shows fifty of them, the chart twenty.
-        return LazyRows([(self.budget_totals.qs.cached("per-program", rows), program_row)])
+        per_program = self.budget_totals.qs.cached("per-program", rows, programs)
+        return LazyRows([(per_program, program_row)])
 
     @cached_property
     def per_theme(self):
