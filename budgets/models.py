@@ -485,10 +485,30 @@ class BudgetTotal(models.Model):
     class Meta:
         ordering = ["program", "document", "funder", "contribution_kind", "start_year", "end_year"]
         # What the dashboard reads: the rows over every period, or per period, by program; the
-        # rows of documents, by document.
+        # rows of documents, by document. On PostgreSQL the rows over every period and those of
+        # documents are read from their index alone (`include`): the sums per program, funder
+        # and theme and the count of annexes took a third to two thirds longer from the table.
         indexes = [
             models.Index(fields=["by_period", "program"], name="budgettotal_program"),
-            models.Index(fields=["document"], name="budgettotal_document"),
+            models.Index(
+                fields=["program"],
+                include=[
+                    "funder",
+                    "contribution_kind",
+                    "amount",
+                    "line_count",
+                    "published_amount",
+                    "published_line_count",
+                ],
+                condition=Q(by_period=False, document__isnull=True),
+                name="budgettotal_program_rows",
+            ),
+            models.Index(
+                fields=["document"],
+                include=["line_count", "published_line_count"],
+                condition=Q(document__isnull=False),
+                name="budgettotal_document_rows",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
