@@ -16,8 +16,8 @@ record with its creation history row. A tenth of every model is concept.
   Bulk inserts send no `post_save` nor simple-history signals, so the audit log
   (`limburg_maak.audit`) gets one line per model for the whole batch, not one per record;
   every history row carries the reason `Gegenereerd (schaal 1, zaad 42)`, which marks the
-  data as generated. On PostgreSQL the written tables are analysed at the end (`ANALYZE`), so
-  the planner knows their new size at once.
+  data as generated. On PostgreSQL the written tables are vacuumed and analysed at the end
+  (`VACUUM (ANALYZE)`), so the planner knows their new size at once.
 
 This command lives in `budgets` because it writes budget lines and subsidies: `budgets` uses
 `programs`, never the reverse.
@@ -1046,8 +1046,11 @@ class Command(BaseCommand):
     def analyse(tables):
         """Fresh planner statistics: right after a bulk load, PostgreSQL's are those of the
         empty tables, and a query over the new rows can take a minute instead of a second
-        until autovacuum catches up."""
+        until autovacuum catches up. Vacuumed too, unless inside a transaction (a test's),
+        where PostgreSQL refuses it: until then no index-only scan skips the table, and the
+        site search at scale 1 took 1,2 s instead of 0,2 s for the subsidies alone."""
         if connection.vendor != "postgresql":
             return
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, sorted(tables)))}")
+            cursor.execute(f"{command} {', '.join(map(connection.ops.quote_name, sorted(tables)))}")
