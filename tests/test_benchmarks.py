@@ -5,6 +5,7 @@ import io
 from django.core.management import call_command
 
 from benchmarks import measure
+from budgets.models import BudgetLine
 
 
 def test_the_benchmark_script_measures_every_kind_of_request_at_a_small_scale(memo):
@@ -44,12 +45,17 @@ def test_after_write_each_page_is_measured_as_the_first_read_after_an_edit_of_a_
 
     cached, fresh = queries(), queries(after_write="*")
     after_commitment = queries(after_write="programs.Commitment")
+    after_line = queries(after_write="budgets.BudgetLine")
 
     # Cached until the data changes: the dashboard's figures and a search's results.
     for name in ("dashboard", "search"):
         assert fresh[name] > cached[name], name
     # An edit of a commitment renews the figures that count commitments, not the money's.
     assert cached["dashboard"] < after_commitment["dashboard"] < fresh["dashboard"]
+    # An edit of a budget line renews what its save writes: the line, its history and the
+    # kept totals the dashboard's money comes from.
+    assert {"budgets_budgetline", "budgets_budgettotal"} <= measure.tables_written_by(BudgetLine)
+    assert cached["dashboard"] < after_line["dashboard"]
 
 
 def test_cold_measures_each_page_with_an_empty_cache(db, committed):
