@@ -181,6 +181,7 @@ def cases(sample):
         Case("page", "programs", "/programmas"),
         Case("page", "program", f"/programmas/{sample['program'].slug}"),
         Case("page", "document", f"/documenten/{document}"),
+        Case("page", "organisation", sample["organisation"].get_absolute_url()),
         Case("page", "search", "/zoeken?q=innovatie"),
         Case("page", "theme", f"/themas/{theme}"),
     ]
