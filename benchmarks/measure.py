@@ -36,7 +36,8 @@ PRODUCTION_ENVIRONMENT = {
     "API_RATE_USER": "1000000/minute",
     "API_RATE_TOKEN": "1000000/minute",
 }
-# Targets of issue #7, per kind of case: (p95 limit in ms, p95 limit as a multiple of the floor).
+# Targets of issues #7 and #22, per kind of case: (p95 limit in ms, p95 limit as a multiple of
+# the floor).
 TARGETS = {
     "api list": (None, 3),
     "api detail": (50, None),
@@ -44,6 +45,11 @@ TARGETS = {
     "page": (300, None),
     "admin": (1000, None),
 }
+#: The search page's limit as the first search after an edit or with an empty cache (#22).
+FRESH_SEARCH_MS = 500
+#: The multiple of the floor holds only where the floor takes this long (#22): below it the
+#: framework's own cost per request dominates.
+RATIO_FLOOR_MIN_MS = 2
 
 
 @dataclass
@@ -64,6 +70,8 @@ class Result:
     queries: int
     times: list
     floor_times: list
+    #: Measured as the first request after an edit, or with an empty cache.
+    fresh: bool = False
 
     @property
     def p50(self):
@@ -84,9 +92,13 @@ class Result:
     @property
     def target_met(self):
         limit_ms, limit_ratio = TARGETS[self.case.kind]
+        if self.fresh and self.case.name == "search":
+            limit_ms = FRESH_SEARCH_MS
         if limit_ms is not None and self.p95 * 1000 > limit_ms:
             return False
-        return not (limit_ratio is not None and self.ratio and self.ratio > limit_ratio)
+        if limit_ratio is None or not self.ratio or self.floor_p95 * 1000 < RATIO_FLOOR_MIN_MS:
+            return True
+        return self.ratio <= limit_ratio
 
 
 def percentile(values, pct):
@@ -297,7 +309,7 @@ def measure(case, client, repeat, after_write=None, cold=False):
         fetch(client, case)
         times.append(time.perf_counter() - started)
         floor_times.append(floor(statements))
-    return Result(case, len(queries), times, floor_times)
+    return Result(case, len(queries), times, floor_times, fresh=bool(after_write or cold))
 
 
 HEADER = (

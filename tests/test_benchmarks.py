@@ -32,6 +32,22 @@ def test_percentiles_come_from_the_measured_values():
     assert measure.percentile([0.5], 95) == 0.5
 
 
+def test_targets_are_the_issues_own():
+    def result(kind, name, p95_ms, floor_ms, fresh=False):
+        case = measure.Case(kind, name, "/")
+        return measure.Result(case, 1, [p95_ms / 1000], [floor_ms / 1000], fresh=fresh)
+
+    # The search: 300 ms cached, 500 as the first search after an edit or with an empty cache.
+    assert not result("page", "search", 400, 300).target_met
+    assert result("page", "search", 400, 300, fresh=True).target_met
+    assert not result("page", "search", 600, 300, fresh=True).target_met
+    assert not result("page", "dashboard", 400, 300, fresh=True).target_met
+    # An API list within three times its floor, where the floor takes 2 ms or more.
+    assert not result("api list", "programs first page", 9, 2.5).target_met
+    assert result("api list", "programs first page", 7, 2.5).target_met
+    assert result("api list", "themes first page", 4, 0.6).target_met
+
+
 def test_after_write_each_page_is_measured_as_the_first_read_after_an_edit_of_a_model(
     db, committed
 ):
