@@ -16,6 +16,7 @@ The script creates a superuser `benchmark` (without a usable password) for the a
 """
 
 import argparse
+import functools
 import json
 import os
 import secrets
@@ -45,8 +46,6 @@ TARGETS = {
     "page": (300, None),
     "admin": (1000, None),
 }
-#: The search page's limit as the first search after an edit or with an empty cache (#22).
-FRESH_SEARCH_MS = 500
 #: The multiple of the floor holds only where the floor takes this long (#22): below it the
 #: framework's own cost per request dominates.
 RATIO_FLOOR_MIN_MS = 2
@@ -57,6 +56,9 @@ class Case:
     kind: str
     name: str
     url: str
+    #: Its p95 limit in ms as the first request after an edit or with an empty cache, where
+    #: that differs from its kind's (the search page: #22).
+    fresh_limit_ms: int | None = None
 
     @property
     def staff(self):
@@ -92,8 +94,8 @@ class Result:
     @property
     def target_met(self):
         limit_ms, limit_ratio = TARGETS[self.case.kind]
-        if self.fresh and self.case.name == "search":
-            limit_ms = FRESH_SEARCH_MS
+        if self.fresh and self.case.fresh_limit_ms is not None:
+            limit_ms = self.case.fresh_limit_ms
         if limit_ms is not None and self.p95 * 1000 > limit_ms:
             return False
         if limit_ratio is None or not self.ratio or self.floor_p95 * 1000 < RATIO_FLOOR_MIN_MS:
@@ -194,7 +196,7 @@ def cases(sample):
         Case("page", "program", f"/programmas/{sample['program'].slug}"),
         Case("page", "document", f"/documenten/{document}"),
         Case("page", "organisation", sample["organisation"].get_absolute_url()),
-        Case("page", "search", "/zoeken?q=innovatie"),
+        Case("page", "search", "/zoeken?q=innovatie", fresh_limit_ms=500),
         Case("page", "theme", f"/themas/{theme}"),
     ]
     admin = f"/{settings.ADMIN_URL.rstrip('/')}"
@@ -255,6 +257,7 @@ def floor(statements):
     return time.perf_counter() - started
 
 
+@functools.cache
 def tables_written_by(model):
     """The tracked tables that an edit of a record of `model` writes: the record's, its
     history's and the kept totals it counts again. Read from the statements of one save, in a

@@ -343,22 +343,16 @@ class BudgetTotalQuerySet(models.QuerySet):
         the dashboard shows too."""
         return Totals.added_up(self.totals_by("funder").values())
 
-    def totals_by(self, field, *also):
+    def totals_by(self, field):
         """`{value of field: Totals}` in one grouped query, cached until the data changes.
-        Over a to-many `field` (`program__themes`) a line counts once under each value. With
-        fields `also` (of the same record: `program__name`) the keys are tuples of the values.
-        """
-        fields = (field, *also)
-        name = f"budget-totals-by:{','.join(fields)}"
-        return self.cached(name, lambda kept: kept.grouped(*fields))
+        Over a to-many `field` (`program__themes`) a line counts once under each value."""
+        return self.cached(f"budget-totals-by:{field}", lambda kept: kept.grouped(field))
 
-    def grouped(self, field, *also):
+    def grouped(self, field):
         """`totals_by`, from the database: for a figure that caches what it makes of it (the
         dashboard's rows per program) rather than keeping the same rows twice."""
-        rows = self.order_by().values(field, *also).annotate(**self._figures())
-        if not also:
-            return {row.pop(field): Totals(**row) for row in rows}
-        return {tuple(row.pop(name) for name in (field, *also)): Totals(**row) for row in rows}
+        rows = self.order_by().values(field).annotate(**self._figures())
+        return {row.pop(field): Totals(**row) for row in rows}
 
     def cached(self, name, compute, *also):
         """`compute(self)`, kept in the cache until the data changes (`common.caching`)."""

@@ -81,25 +81,31 @@ def reached_by(*lookups):
     """
 
     def method(queryset, name, value):
-        owner = owner_of(queryset.model, lookups)
-        if owner is not None:
-            field = queryset.model._meta.get_field(owner)
-            match = reduce(or_, (Q(**{lookup.split("__", 1)[1]: value}) for lookup in lookups))
-            owners = field.related_model._base_manager.filter(match).values("pk")
-            return queryset.filter(**{f"{owner}__in": owners})
-        match = reduce(or_, (Q(**{lookup: value}) for lookup in lookups))
-        return queryset.filter(pk__in=queryset.model._base_manager.filter(match).values("pk"))
+        through = owner_of(queryset.model, lookups)
+        if through is None:
+            matching = queryset.model._base_manager.filter(any_of(lookups, value))
+            return queryset.filter(pk__in=matching.values("pk"))
+        owner, rests = through
+        owners = owner.related_model._base_manager.filter(any_of(rests, value))
+        return queryset.filter(**{f"{owner.name}__in": owners.values("pk")})
 
     return method
 
 
+def any_of(lookups, value):
+    return reduce(or_, (Q(**{lookup: value}) for lookup in lookups))
+
+
 def owner_of(model, lookups):
-    """The foreign key of `model` that every one of `lookups` goes through first, if any."""
-    firsts = {lookup.split("__", 1)[0] for lookup in lookups}
-    if len(firsts) != 1 or any("__" not in lookup for lookup in lookups):
+    """(the foreign key of `model` that every one of `lookups` starts with, the lookups from
+    its record on), or None when they do not all start with the same one."""
+    heads, rests = zip(*(lookup.partition("__")[::2] for lookup in lookups), strict=True)
+    if len(set(heads)) != 1 or not all(rests):
         return None
-    field = model._meta.get_field(firsts.pop())
-    return field.name if field.many_to_one or (field.one_to_one and field.concrete) else None
+    field = model._meta.get_field(heads[0])
+    if field.many_to_one or (field.one_to_one and field.concrete):
+        return field, rests
+    return None
 
 
 def related_via(model, *lookups, **kwargs):
