@@ -114,6 +114,34 @@ def test_dashboard_figures_equal_the_api_for_the_same_filters(client, api, data,
     assert dashboard.subsidy_figures["count"] == granted
 
 
+@pytest.mark.parametrize(
+    "query",
+    [query for query in QUERIES if "theme" not in query],
+    ids=lambda query: urlencode(query) or "none",
+)
+def test_each_theme_row_is_the_api_total_of_that_theme(client, api, data, query):
+    # A program of two themes counts under both; one of none under "zonder thema".
+    both = ProgramFactory(themes=[ThemeFactory(), ThemeFactory()], start="2014", end=None)
+    BudgetLineFactory(program=both, amount=Decimal("1000000.00"), start="2014", end="2015")
+    BudgetLineFactory(program=ProgramFactory(themes=[]), amount=Decimal("3.00"))
+    dashboard = dashboard_for(client, query)
+    assert dashboard.per_theme
+    for theme, figures in dashboard.per_theme:
+        if theme is None:
+            continue
+        totals = api.get(
+            f"/api/v1/budget-lines/totals?{urlencode({**query, 'theme': theme.slug})}"
+        ).json()
+        assert (Decimal(totals["amount"]), totals["pmCount"], totals["externalCount"]) == (
+            figures.amount,
+            figures.pm_count,
+            figures.external_count,
+        ), theme.slug
+    if any(program == both for program, _ in dashboard.per_program):
+        shown = {theme for theme, _ in dashboard.per_theme}
+        assert set(both.themes.all()) <= shown, "a program counts under each of its themes"
+
+
 @pytest.mark.parametrize("query", QUERIES[1:], ids=urlencode)
 def test_each_filter_narrows_every_panel_consistently(client, api, data, query):
     everything = dashboard_for(client, {})
