@@ -1,3 +1,5 @@
+import gc
+import itertools
 import threading
 import time
 
@@ -32,6 +34,31 @@ def forwarded_headers_from_trusted_proxies_only(get_response):
         if not from_trusted_proxy(request):
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         return get_response(request)
+
+    return middleware
+
+
+#: Requests a process serves before what they left alive is frozen.
+WARM_UP_REQUESTS = 100
+
+
+def freeze_what_warm_up_loaded(get_response):
+    """After a process's first `WARM_UP_REQUESTS` requests, keep what they left alive out of
+    the garbage collector (`gc.freeze`), as `limburg_maak.wsgi` does with what it loaded.
+
+    What the first requests load lazily (URL patterns, compiled templates, translations, form
+    and serializer fields: some 90.000 objects once every page has been served) lives as long
+    as the process, yet sits in the collector's oldest generation, which each full collection
+    walks again: a 20-50 ms pause, now and then, in any request (docs/performance.md).
+    """
+    served = itertools.count(1)
+
+    def middleware(request):
+        response = get_response(request)
+        if next(served) == WARM_UP_REQUESTS:
+            gc.collect()  # the garbage of the requests so far is not kept forever
+            gc.freeze()
+        return response
 
     return middleware
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts every request the process serves.
+    "limburg_maak.middleware.freeze_what_warm_up_loaded",
     # X-Forwarded-Proto from a trusted proxy only, before anything asks whether it is HTTPS.
     "limburg_maak.middleware.forwarded_headers_from_trusted_proxies_only",
     "django.middleware.security.SecurityMiddleware",
