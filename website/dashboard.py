@@ -199,20 +199,16 @@ class Dashboard:
             # under None without one): a few thousand rows instead of a join of every kept row
             # with the themes of its program. Read inside this computation, so that the figure
             # depends on what those rows read too.
-            per_program = {row[PROGRAM_ID]: row[-3:] for row in self.program_totals()}
             # Every link: two numbers a row, cheaper than narrowing them to those programs.
             themes_of = {}
             for program, theme in Program.themes.through.objects.values_list("program", "theme"):
                 themes_of.setdefault(program, []).append(theme)
-            totals = {}
-            for program, (amount, pm_count, external_count) in per_program.items():
-                for theme in themes_of.get(program, [None]):
-                    added = totals.get(theme, NO_TOTALS)
-                    totals[theme] = Totals(
-                        added.amount + Decimal(amount),
-                        added.pm_count + pm_count,
-                        added.external_count + external_count,
-                    )
+            figures_of = {}
+            for row in self.program_totals():
+                figures = Totals(Decimal(row[-3]), row[-2], row[-1])
+                for theme in themes_of.get(row[PROGRAM_ID], [None]):
+                    figures_of.setdefault(theme, []).append(figures)
+            totals = {theme: Totals.added_up(figures) for theme, figures in figures_of.items()}
             return ranked(totals, themes.in_bulk([key for key in totals if key]))
 
         return self.budget_totals.qs.cached("per-theme", rows, themes)
@@ -604,7 +600,6 @@ PROGRAM_ROW_FIELDS = tuple(
     if field.attname in {"id", "slug", "name", "publication_status"}
 )
 PROGRAM_ID = PROGRAM_ROW_FIELDS.index("id")
-NO_TOTALS = Totals(Decimal("0.00"), 0, 0)
 
 
 def program_row(row):
