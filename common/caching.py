@@ -171,23 +171,29 @@ def tables_read(using):
 
 def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
     """`compute()` for `name` and `key` (anything with a stable `repr`), from the cache while
-    the tables it read are unchanged. `compute` returns data, not a lazy query."""
+    the tables it read are unchanged. `compute` returns data, not a lazy query.
+
+    The versions a figure was computed at are kept twice: alone, so that a stale figure
+    (thousands of rows, say) is known stale without being read and unpickled, and with the
+    figure, so that one replaced in between by a figure of other versions is not taken for it.
+    """
     if _reads_own_writes(using):
         return compute()
     entry_key = f"figures:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
-    entry = cache.get(entry_key)
-    if entry is not None:
-        read, value = entry
-        if data_versions(read) == read:
+    read = cache.get(f"{entry_key}:read")
+    if read is not None and data_versions(read) == read:
+        entry = cache.get(entry_key)
+        if entry is not None and entry[0] == read:
             for tables in _reading.get():
                 tables.update(read)
-            return value
+            return entry[1]
     # The versions are read before computing: a write committed meanwhile makes new ones.
     versions = data_versions()
     with tables_read(using) as tables:
         value = compute()
     if tables <= versions.keys():
-        cache.set(entry_key, ({table: versions[table] for table in tables}, value), TIMEOUT)
+        read = {table: versions[table] for table in tables}
+        cache.set_many({f"{entry_key}:read": read, entry_key: (read, value)}, TIMEOUT)
     # else the cache is unreachable (limburg_maak.cache): nothing to keep the figure with.
     return value
 

@@ -231,6 +231,46 @@ def test_a_figure_made_from_another_cached_figure_follows_that_ones_tables(lines
     assert caching.cached("outer", "key", outer) == Decimal("9000000.00")
 
 
+def test_a_stale_figure_is_known_stale_without_reading_it(lines, committed, monkeypatch):
+    def total():
+        return BudgetLine.objects.aggregate(total=Sum("amount"))["total"]
+
+    caching.cached("total", "key", total)
+    with committed():
+        lines.amount = Decimal("3000000.00")
+        lines.save()
+    asked = []
+    get = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *args, **kwargs: asked.append(key) or get(key, *args, **kwargs)
+    )
+
+    assert caching.cached("total", "key", total) == Decimal("9000000.00")
+    figure_keys = [key for key in asked if key.startswith("figures:total:")]
+    assert figure_keys and all(key.endswith(":read") for key in figure_keys), figure_keys
+
+
+def test_a_figure_kept_at_other_versions_than_its_own_read_is_not_served(lines, monkeypatch):
+    """Two computations of one figure, the slower of older data: if the older one's figure
+    lands beside the newer one's versions, the reader computes afresh."""
+
+    def total():
+        return BudgetLine.objects.aggregate(total=Sum("amount"))["total"]
+
+    written = {}
+    set_many = cache.set_many
+    monkeypatch.setattr(
+        cache,
+        "set_many",
+        lambda data, *args, **kwargs: written.update(data) or set_many(data, *args, **kwargs),
+    )
+    assert caching.cached("total", "key", total) == Decimal("7000000.00")
+    [(entry_key, (read, _figure))] = [(k, v) for k, v in written.items() if isinstance(v, tuple)]
+    cache.set(entry_key, ({**read, "budgets_budgetline": "older"}, Decimal("1.00")))
+
+    assert caching.cached("total", "key", total) == Decimal("7000000.00")
+
+
 def test_renaming_a_recipient_renews_the_subsidies_it_is_searched_by(client, db, committed):
     with committed():
         subsidy = SubsidyFactory()
