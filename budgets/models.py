@@ -451,6 +451,10 @@ def replace_kept(kept, column, ids, owner, count):
     caching.data_changed(kept.db, {kept.model._meta.db_table})
 
 
+#: The figures of a row of `BudgetTotal`: what its covering indexes hold for the sums.
+KEPT_FIGURES = ("amount", "line_count", "published_amount", "published_line_count")
+
+
 class BudgetTotal(models.Model):
     """The budget lines of one program or one document, funder and kind of contribution added
     up, kept on write so that no page adds up every line: for all lines and for the published
@@ -486,14 +490,7 @@ class BudgetTotal(models.Model):
             models.Index(fields=["by_period", "program"], name="budgettotal_program"),
             models.Index(
                 fields=["program"],
-                include=[
-                    "funder",
-                    "contribution_kind",
-                    "amount",
-                    "line_count",
-                    "published_amount",
-                    "published_line_count",
-                ],
+                include=["funder", "contribution_kind", *KEPT_FIGURES],
                 condition=Q(by_period=False, document__isnull=True),
                 name="budgettotal_program_rows",
             ),
@@ -501,16 +498,7 @@ class BudgetTotal(models.Model):
             # year, and a start year but for `periodFrom` alone) and read from the index.
             models.Index(
                 fields=["start_year"],
-                include=[
-                    "end_year",
-                    "program",
-                    "funder",
-                    "contribution_kind",
-                    "amount",
-                    "line_count",
-                    "published_amount",
-                    "published_line_count",
-                ],
+                include=["end_year", "program", "funder", "contribution_kind", *KEPT_FIGURES],
                 condition=Q(by_period=True),
                 name="budgettotal_period_rows",
             ),

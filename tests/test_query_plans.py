@@ -90,6 +90,20 @@ def index_names(nodes):
     return {node["Index Name"] for node in nodes if "Index Name" in node}
 
 
+def index_columns(name):
+    """(the columns index `name` holds, its key and `include` alike; its condition or None)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attribute.attname, pg_get_expr(indpred, indrelid) FROM pg_index "
+            "JOIN pg_class ON pg_class.oid = indexrelid "
+            "JOIN pg_attribute attribute ON attribute.attrelid = indrelid "
+            "AND attribute.attnum = ANY(indkey) WHERE pg_class.relname = %s",
+            [name],
+        )
+        found = cursor.fetchall()
+    return {column for column, _condition in found}, found[0][1] if found else None
+
+
 def explained_nodes(sql):
     """Every node of the plan of a captured statement, subplans included."""
     with connection.cursor() as cursor:
@@ -183,13 +197,7 @@ def test_the_budget_totals_read_only_columns_their_covering_index_holds(scale_da
         lines.totals()
         for field in ("document", "program", "program__themes", "funder"):
             lines.totals_by(field)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attribute.attname FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid "
-            "JOIN pg_attribute attribute ON attribute.attrelid = indrelid "
-            "AND attribute.attnum = ANY(indkey) WHERE pg_class.relname = 'budgetline_totals'"
-        )
-        held = {name for (name,) in cursor.fetchall()}
+    held, _condition = index_columns("budgetline_totals")
     assert len(captured.captured_queries) == 5
     for query in captured.captured_queries:
         read = set(re.findall(r'"budgets_budgetline"\."(\w+)"', query["sql"]))
@@ -227,17 +235,8 @@ def test_the_kept_totals_of_a_period_read_only_columns_their_covering_index_hold
     with CaptureQueriesContext(connection) as captured:
         kept.grouped("program")
         kept.grouped("funder")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attribute.attname, pg_get_expr(indpred, indrelid) FROM pg_index "
-            "JOIN pg_class ON pg_class.oid = indexrelid "
-            "JOIN pg_attribute attribute ON attribute.attrelid = indrelid "
-            "AND attribute.attnum = ANY(indkey) "
-            "WHERE pg_class.relname = 'budgettotal_period_rows'"
-        )
-        found = cursor.fetchall()
-    held = {name for name, _condition in found}
-    assert {condition for _name, condition in found} == {"by_period"}
+    held, condition = index_columns("budgettotal_period_rows")
+    assert condition == "by_period"
     assert len(captured.captured_queries) == 2
     for query in captured.captured_queries:
         read = set(re.findall(r'"budgets_budgettotal"\."(\w+)"', query["sql"])) - {"by_period"}

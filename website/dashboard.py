@@ -194,18 +194,18 @@ class Dashboard:
     def per_theme(self):
         themes = Theme.objects.visible_to(self.request.user)
 
-        def rows(kept):
-            # Added up from the rows per program, a program under each of its themes (and
-            # under None without one): a few thousand rows instead of a join of every kept row
-            # with the themes of its program. Read inside this computation, so that the figure
-            # depends on what those rows read too.
-            # Every link: two numbers a row, cheaper than narrowing them to those programs.
+        def rows(_kept):
+            # Added up from the rows per program (of the same kept rows), a program under each
+            # of its themes and under None without one: a few thousand rows instead of a join
+            # of every kept row with the themes of its program. They are read inside this
+            # computation, so that the figure depends on what they read too; and every link,
+            # two numbers a row, which is cheaper than narrowing the links to those programs.
             themes_of = {}
             for program, theme in Program.themes.through.objects.values_list("program", "theme"):
                 themes_of.setdefault(program, []).append(theme)
             figures_of = {}
             for row in self.program_totals():
-                figures = Totals(Decimal(row[-3]), row[-2], row[-1])
+                figures = row_totals(row)
                 for theme in themes_of.get(row[PROGRAM_ID], [None]):
                     figures_of.setdefault(theme, []).append(figures)
             totals = {theme: Totals.added_up(figures) for theme, figures in figures_of.items()}
@@ -605,9 +605,14 @@ PROGRAM_ID = PROGRAM_ROW_FIELDS.index("id")
 def program_row(row):
     """`(program, Totals)` from the cached `(*values, amount, PM count, external count)`; the
     program holds those values."""
-    values, (amount, pm_count, external_count) = row[:-3], row[-3:]
-    program = Program.from_db(Program.objects.db, PROGRAM_ROW_FIELDS, values)
-    return program, Totals(Decimal(amount), pm_count, external_count)
+    program = Program.from_db(Program.objects.db, PROGRAM_ROW_FIELDS, row[:-3])
+    return program, row_totals(row)
+
+
+def row_totals(row):
+    """The `Totals` of a cached row per program."""
+    amount, pm_count, external_count = row[-3:]
+    return Totals(Decimal(amount), pm_count, external_count)
 
 
 def fuzzy(day, precision):
