@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, Subsidy
 from budgets.search import RESULTS_PER_TYPE, TYPES
-from programs.models import Program, PublicationStatus
+from programs.models import Commitment, Program, PublicationStatus
 from programs.search import StoredColumn, search_text, search_vector
 
 from . import factories
@@ -249,6 +249,27 @@ def test_part_of_a_compound_word_finds_the_whole(memo):
     assert "ips-regeling" not in program_slugs("leningen")
 
 
+@postgresql_only
+def test_a_name_with_the_word_comes_before_a_name_like_it_and_then_a_mention(db):
+    # Programs compute their search vector, budget lines store it: both rank alike.
+    passing = factories.ProgramFactory(name="Kennisvouchers", description="Voor innovatie")
+    alike = factories.ProgramFactory(name="Innovatieregelingen Zuid", description="")
+    named = factories.ProgramFactory(name="Innovatie in de maakindustrie", description="")
+    assert list(Program.objects.search("innovatie")) == [named, alike, passing]
+    lines = [
+        factories.BudgetLineFactory(label=label, note=note)
+        for label, note in [
+            ("Kennisvouchers", "Voor innovatie"),
+            ("Innovatieregelingen Zuid", ""),
+            ("Innovatie in de maakindustrie", ""),
+        ]
+    ]
+    assert list(BudgetLine.objects.search("innovatie")) == lines[::-1]
+    # A name that resembles the word counts beside a mention of it.
+    resembling = factories.ProgramFactory(name="Innovatieve projecten", description="innovatie")
+    assert list(Program.objects.search("innovatie"))[1] == resembling
+
+
 def test_a_word_after_a_minus_sign_excludes_records(memo):
     assert "limburgmakers" in program_slugs("programma")
     assert "limburgmakers" not in program_slugs("programma -limburgmakers")
@@ -280,7 +301,7 @@ def stored_and_computed(model):
 
 
 def assert_stored_search_is_current():
-    for model in (BudgetLine, Subsidy):
+    for model in (BudgetLine, Subsidy, Commitment):
         rows = stored_and_computed(model)
         assert rows, model
         for stored_vector, vector, stored_text, text in rows:
@@ -294,6 +315,10 @@ def test_stored_search_columns_hold_what_the_search_would_compute(db):
     factories.BudgetLineFactory(label="Warmtenet", note="")
     factories.SubsidyFactory(description="Proeffabriek voor composiet")
     factories.SubsidyFactory(description="")
+    factories.CommitmentFactory(
+        title="Warmte uit de Maas", agenda_item="Statenvergadering", text="Onderzoek", fulfilment=""
+    )
+    factories.CommitmentFactory(kind=Commitment.Kind.MOTION, text="", fulfilment="Uitgevoerd")
     assert_stored_search_is_current()
 
 
@@ -301,6 +326,7 @@ def test_stored_search_columns_hold_what_the_search_would_compute(db):
 def test_stored_search_follows_every_edit_and_every_rename_of_a_recipient_or_instrument(db):
     line = factories.BudgetLineFactory(label="Zonnepaneel post")
     subsidy = factories.SubsidyFactory(description="Windmolen")
+    commitment = factories.CommitmentFactory(text="Over zonnepanelen")
     line.label = "Warmtepomp post"
     line.save()
     assert_stored_search_is_current()
@@ -317,17 +343,26 @@ def test_stored_search_follows_every_edit_and_every_rename_of_a_recipient_or_ins
     assert_stored_search_is_current()
     assert list(Subsidy.objects.search("kernfusie")) == [subsidy]
 
+    commitment.fulfilment = "Warmtepompen geplaatst"
+    commitment.save()
+    assert_stored_search_is_current()
+    assert list(Commitment.objects.search("warmtepomp")) == [commitment]
+
 
 @postgresql_only
-@pytest.mark.parametrize(("model", "prefix"), [(BudgetLine, "budgetline"), (Subsidy, "subsidy")])
+@pytest.mark.parametrize(
+    ("model", "prefix"),
+    [(BudgetLine, "budgetline"), (Subsidy, "subsidy"), (Commitment, "commitment")],
+)
 def test_postgresql_searches_the_stored_columns_through_their_indexes(memo, model, prefix):
     assert "to_tsvector" not in str(model.objects.search("regeling").query)
     # The search's conditions alone: its ranking joins tables the planner may start from.
     matches = model.objects.alias(
-        vector=StoredColumn("search_vector", SearchVectorField()),
-        text=StoredColumn("search_text", TextField()),
+        stored_vector=StoredColumn("search_vector", SearchVectorField()),
+        stored_text=StoredColumn("search_text", TextField()),
     ).filter(
-        Q(vector=SearchQuery("regeling", config="dutch")) | Q(text__trigram_word_similar="regeling")
+        Q(stored_vector=SearchQuery("regeling", config="dutch"))
+        | Q(stored_text__trigram_word_similar="regeling")
     )
     with connection.cursor() as cursor:
         # Small tables: PostgreSQL would rather read them whole, or along any other index.
