@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, Subsidy
 from budgets.search import RESULTS_PER_TYPE, TYPES
-from programs.models import Commitment, Program, PublicationStatus
+from programs.models import Program, PublicationStatus
 from programs.search import StoredColumn, search_text, search_vector
 
 from . import factories
@@ -301,7 +301,7 @@ def stored_and_computed(model):
 
 
 def assert_stored_search_is_current():
-    for model in (BudgetLine, Subsidy, Commitment):
+    for model in (BudgetLine, Subsidy):
         rows = stored_and_computed(model)
         assert rows, model
         for stored_vector, vector, stored_text, text in rows:
@@ -315,10 +315,6 @@ def test_stored_search_columns_hold_what_the_search_would_compute(db):
     factories.BudgetLineFactory(label="Warmtenet", note="")
     factories.SubsidyFactory(description="Proeffabriek voor composiet")
     factories.SubsidyFactory(description="")
-    factories.CommitmentFactory(
-        title="Warmte uit de Maas", agenda_item="Statenvergadering", text="Onderzoek", fulfilment=""
-    )
-    factories.CommitmentFactory(kind=Commitment.Kind.MOTION, text="", fulfilment="Uitgevoerd")
     assert_stored_search_is_current()
 
 
@@ -326,7 +322,6 @@ def test_stored_search_columns_hold_what_the_search_would_compute(db):
 def test_stored_search_follows_every_edit_and_every_rename_of_a_recipient_or_instrument(db):
     line = factories.BudgetLineFactory(label="Zonnepaneel post")
     subsidy = factories.SubsidyFactory(description="Windmolen")
-    commitment = factories.CommitmentFactory(text="Over zonnepanelen")
     line.label = "Warmtepomp post"
     line.save()
     assert_stored_search_is_current()
@@ -343,17 +338,9 @@ def test_stored_search_follows_every_edit_and_every_rename_of_a_recipient_or_ins
     assert_stored_search_is_current()
     assert list(Subsidy.objects.search("kernfusie")) == [subsidy]
 
-    commitment.fulfilment = "Warmtepompen geplaatst"
-    commitment.save()
-    assert_stored_search_is_current()
-    assert list(Commitment.objects.search("warmtepomp")) == [commitment]
-
 
 @postgresql_only
-@pytest.mark.parametrize(
-    ("model", "prefix"),
-    [(BudgetLine, "budgetline"), (Subsidy, "subsidy"), (Commitment, "commitment")],
-)
+@pytest.mark.parametrize(("model", "prefix"), [(BudgetLine, "budgetline"), (Subsidy, "subsidy")])
 def test_postgresql_searches_the_stored_columns_through_their_indexes(memo, model, prefix):
     assert "to_tsvector" not in str(model.objects.search("regeling").query)
     # The search's conditions alone: its ranking joins tables the planner may start from.

@@ -46,24 +46,3 @@ def make_search_indexes(app_label, search_fields):
                 schema_editor.remove_index(model, index)
 
     return forwards, backwards
-
-
-def stored_search_sql(table, fields):
-    """SQL that adds `search_vector` and `search_text` to `table` as columns the database
-    generates from `fields` (all of the table's own), each with a GIN index, and SQL that
-    removes them again."""
-    vector = " || ".join(
-        f"setweight(to_tsvector('dutch', COALESCE({field}, '')), '{weight}')"
-        for field, weight in fields
-    )
-    text = " || ' ' || ".join(f"COALESCE({field}, '')" for field, _weight in fields)
-    name = table.removeprefix("programs_")
-    add = f"""
-ALTER TABLE {table}
-    ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({vector}) STORED,
-    ADD COLUMN search_text text GENERATED ALWAYS AS ({text}) STORED;
-CREATE INDEX {name}_search_vector ON {table} USING gin (search_vector);
-CREATE INDEX {name}_search_text ON {table} USING gin (search_text gin_trgm_ops);
-"""
-    remove = f"ALTER TABLE {table} DROP COLUMN search_vector, DROP COLUMN search_text;"
-    return add, remove

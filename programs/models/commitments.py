@@ -100,8 +100,6 @@ class CommitmentQuerySet(PublishableQuerySet):
         ("text", "C"),
         ("fulfilment", "C"),
     )
-    # Generated columns of programs 0016_commitment_stored_search.
-    stored_search = True
 
     def exact_match(self, query):
         """A title, or the record's number, with or without its kind: "1886", "toezegging
