@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, ContributionKind, Subsidy, Totals
 from programs.models import Commitment, PublicationStatus
-from website.dashboard import CHART_BARS, Dashboard
+from website.dashboard import CHART_BARS, Dashboard, money_or_unknown
 
 from .factories import (
     ActionFactory,
@@ -363,3 +363,14 @@ def test_a_chart_of_many_programs_labels_only_the_bars_it_draws(client, db, monk
     assert len(chart.bars) == len(labelled) == CHART_BARS
     assert chart.bars[0].value_text == "€ 0,03 mln"
     assert len(dashboard.per_program) == CHART_BARS + 5
+
+
+def test_counts_from_a_thousand_on_are_grouped_as_amounts_are(client, db):
+    Commitment.objects.bulk_create(CommitmentFactory.build() for _ in range(1000))
+    assert "1.000 open" in client.get("/").content.decode()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1,000 open" in english
+
+
+def test_a_thousand_grants_without_a_known_amount_are_counted_grouped():
+    assert money_or_unknown(Decimal("2500000"), 11090).endswith("(11.090 zonder bekend bedrag)")

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from budgets.models import BudgetLine, Subsidy
 from budgets.search import RESULTS_PER_TYPE, TYPES
-from programs.models import Program, PublicationStatus
+from programs.models import Commitment, Program, PublicationStatus
 from programs.search import StoredColumn, search_text, search_vector
 
 from . import factories
@@ -198,6 +198,18 @@ def test_query_count_is_one_per_type_however_many_results(
         assert group.total == RESULTS_PER_TYPE + 6, group.label
         assert len(group.results) == RESULTS_PER_TYPE
     assert f"De {RESULTS_PER_TYPE} beste van {RESULTS_PER_TYPE + 6}" in main_of(response)
+
+
+def test_counts_from_a_thousand_on_are_grouped(client, db):
+    matches = (factories.CommitmentFactory.build(title=f"Zonnepaneel {n}") for n in range(1000))
+    Commitment.objects.bulk_create(matches)
+    main = main_of(search(client, "zonnepaneel"))
+    assert "1.000 resultaten voor" in main
+    assert "Toezeggingen en moties (1.000)</h2>" in main
+    assert f"De {RESULTS_PER_TYPE} beste van 1.000." in main
+    assert "Alle 1.000 resultaten bij toezeggingen en moties" in main
+    one_type = client.get(f"/zoeken?{urlencode({'q': 'zonnepaneel', 'soort': 'toezeggingen'})}")
+    assert "Resultaten 1–50 van 1.000" in main_of(one_type)
 
 
 def test_a_repeated_search_reads_no_data_until_a_record_changes(

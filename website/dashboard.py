@@ -32,7 +32,7 @@ from budgets.models import (
 )
 from common.caching import cached_query
 from common.exports import MONEY
-from common.formats import format_money
+from common.formats import format_money, local_number
 from common.fuzzydates import FuzzyDate
 from common.tables import Column, Table, count_column, period_column
 from programs.filters import (
@@ -535,8 +535,8 @@ def money_or_unknown(amount, unknown_count):
     label = format_money(amount)
     if unknown_count:
         label += " " + ngettext(
-            "(%(count)d zonder bekend bedrag)", "(%(count)d zonder bekend bedrag)", unknown_count
-        ) % {"count": unknown_count}
+            "(%(count)s zonder bekend bedrag)", "(%(count)s zonder bekend bedrag)", unknown_count
+        ) % {"count": local_number(unknown_count)}
     return label
 
 
