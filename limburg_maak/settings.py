@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "common",
     "programs",
     "budgets",
+    "subscriptions",
     "website",
 ]
 
@@ -223,7 +224,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "limburg_maak.addresses.client_ip"
+# The one rule for a client's address, for the apps that may not import the project package.
+CLIENT_IP_CALLABLE = "limburg_maak.addresses.client_ip"
+AXES_CLIENT_IP_CALLABLE = CLIENT_IP_CALLABLE
 # allauth's login form names its field `login`; the credentials it authenticates say `username`.
 AXES_USERNAME_CALLABLE = "limburg_maak.sign_in.axes_username"
 
@@ -490,6 +493,8 @@ LOGGING = {
     "loggers": {
         # Logins and writes, one JSON object per line, for the security log (BIO).
         "limburg_maak.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Mails written to the log while EMAIL_HOST is not set.
+        "subscriptions.mail": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -517,3 +522,30 @@ FILTER_CHOICES_LISTED_MAX = 100
 
 # Where the accessibility statement (/toegankelijkheid) tells visitors to report a problem.
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "postbus@prvlimburg.nl")
+
+# The site's address as mails link to it (a digest is sent by a command, not in a request).
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{SITE_DOMAIN}"
+).rstrip("/")
+
+# Mail (subscriptions: confirmations and digests) through SMTP, with Django's own settings
+# names. Without EMAIL_HOST mails are written to the log instead (subscriptions.mail), and the
+# system check says so when the app starts.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Provincie Limburg (maakindustrie) <noreply@prvlimburg.nl>"
+)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "subscriptions.mail.LoggingBackend"
+)
+# Requests to follow: at most this many confirmation mails to one address a day, and this
+# many requests from one client an hour, so the form cannot flood anyone's inbox.
+FOLLOW_REQUESTS_PER_ADDRESS_PER_DAY = int(os.environ.get("FOLLOW_REQUESTS_PER_ADDRESS", "3"))
+FOLLOW_REQUESTS_PER_CLIENT_PER_HOUR = int(os.environ.get("FOLLOW_REQUESTS_PER_CLIENT", "10"))

@@ -40,6 +40,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("website.urls")),
+    path("", include("subscriptions.urls")),
     path("api/v1", include((api_v1, "api"))),
     path(f"{settings.ADMIN_URL}bedrag-lezen", money_preview, name="money-preview"),
     # The admin's login is allauth's sign-in (the identity provider, or a password and TOTP).

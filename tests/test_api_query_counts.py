@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from budgets.feeds import TYPES_BY_NAME
 from budgets.models import ContributionKind, Funder
 from programs.models import Commitment, Document, Organisation, Program, ProgramOrganisation
-from website.feeds import TYPES_BY_NAME
 
 from . import factories
 

@@ -1,8 +1,9 @@
 """The layout the README draws: dependencies point one way, from the site down to `common`.
 
-`website` may use every domain app; `budgets` may use `programs`; no domain app imports
-`website` or the project package `limburg_maak`; every app may use `common`, which uses none
-of them. Migrations are history and are left out.
+`website` may use every domain app; `budgets` may use `programs`; `subscriptions` (following
+by e-mail) may use `programs` and `budgets`; no domain app imports `website` or the project
+package `limburg_maak`; every app may use `common`, which uses none of them. Migrations are
+history and are left out.
 """
 
 import ast
@@ -18,6 +19,7 @@ FORBIDDEN = {
     "common": {"limburg_maak", "programs", "budgets", "website"},
     "programs": {"limburg_maak", "budgets", "website"},
     "budgets": {"limburg_maak", "website"},
+    "subscriptions": {"limburg_maak", "website"},
     "website": {"limburg_maak"},
 }
 

@@ -1,5 +1,6 @@
 """The leak test: concept records of every model carry a marker; an anonymous crawl of every
-public page and API endpoint, following links and trying every list filter, never shows it."""
+public page and API endpoint, following links and trying every list filter, never shows it,
+and neither does a digest mailed to someone who follows what they are tied to."""
 
 import re
 from collections import deque
@@ -7,14 +8,20 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from budgets.models import BudgetLine
 from programs.models import (
+    Commitment,
     CommitmentRelation,
+    Organisation,
     Program,
     PublicationStatus,
     Publishable,
+    Theme,
 )
+from subscriptions.digests import send_due
+from subscriptions.models import Follow, Subscriber
 
 from . import factories
 
@@ -38,6 +45,8 @@ SEEDS = [
     "/api/v1/budget-lines/datapackage.json",
     "/api/v1/budget-lines/datapackage.csv",
     "/wijzigingen.atom",
+    "/wijzigingen?sinds=2000-01-01",
+    "/wijzigingen?sinds=2000-01-01&tabel=commitment&format=csv",
     "/termijnen.ics",
     # Search for the planted concept records by name, by part of a name and by slug. In lower
     # case: the page repeats the query, and the marker check is case-sensitive, so only a found
@@ -192,6 +201,16 @@ def test_an_anonymous_crawl_never_sees_concept_data(client, memo):
             ("source", "lek-document"),
         ]
     )
+    queue.extend(
+        f"/wijzigingen?{urlencode({'sinds': '2000-01-01', name: value})}"
+        for name, value in [
+            ("theme", "lek-thema"),
+            ("program", "lek-programma"),
+            ("organisation", "lek-org"),
+            ("portfolioHolder", "lek-persoon"),
+            ("vergadering", "lek-vergadering"),
+        ]
+    )
     queue.extend(["/themas/lek-thema", "/acties/lek-actie", "/acties/open-actie"])
     queue.append("/toezeggingen/rappellijst?vergadering=lek-vergadering")
     queue.append("/toezeggingen/rappellijst?datum=2030-01-01&format=csv")
@@ -214,3 +233,40 @@ def test_an_anonymous_crawl_never_sees_concept_data(client, memo):
         ) or "json" in response["Content-Type"]:
             queue.extend(link for link in links_in(response, content) if link not in seen)
     assert len(seen) > 200, len(seen)
+
+
+def test_a_digest_never_holds_concept_data(memo, mailoutbox):
+    """An address following every kind of thing, each tied to planted concept records, gets
+    digests of every change made after it confirmed: none names a concept record."""
+    plant_concepts(memo)
+    now = timezone.now()
+    subscriber = Subscriber.objects.create(email="volger@example.nl", frequency="dagelijks")
+    subscriber.confirm(now)
+    subscriber.save()
+    published = Commitment.objects.get(number="9998")
+    follows = {
+        Follow.Kind.PROGRAM: Program.objects.get(slug="limburgmakers").uuid,
+        Follow.Kind.COMMITMENT: published.uuid,
+        Follow.Kind.DOCUMENT: memo.uuid,
+        Follow.Kind.ORGANISATION: Organisation.objects.get(slug="liof").uuid,
+        Follow.Kind.THEME: Theme.objects.published().first().uuid,
+        Follow.Kind.OVERDUE: "",
+        Follow.Kind.COMMITTEE: published.meeting.body,
+    }
+    for kind, target in follows.items():
+        subscriber.follows.create(kind=kind, target=str(target), confirmed_at=now)
+    for model in [m for m in apps.get_models() if issubclass(m, Publishable)]:
+        for record in model.objects.filter(publication_status="concept"):
+            record.save()  # a concept edited: no public change
+    for record in [published, Program.objects.get(slug="limburgmakers"), memo]:
+        record.save()
+    published.title = "Open toezegging, herzien"
+    published.save()
+
+    sent, failed = send_due(subscriber.next_digest_at)
+
+    assert failed == 0 and len(sent) == 1
+    [digest] = mailoutbox
+    text = digest.message().as_string()
+    assert MARKER not in text and "123456789" not in text
+    assert "Open toezegging -> Open toezegging, herzien" in text

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import feeds, views
+from . import changes, feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("acties", views.action_list, name="action-list"),
     path("acties/<slug:slug>", views.action_detail, name="action-detail"),
     path("zoeken", views.search_page, name="search"),
+    path("wijzigingen", changes.change_list, name="change-list"),
     path("wijzigingen.atom", feeds.ChangesFeed(), name="changes-atom"),
     path("toezeggingen", views.commitment_list, name="commitment-list"),
     path("toezeggingen/rappellijst", views.reminder_list, name="reminder-list"),

@@ -175,6 +175,8 @@ def commitment_list(request):
         **filters.filter_form(filterset, request, COMMITMENT_FORM_FIELDS, more),
         "status_counts": status_counts(counts, with_open=True),
         "on_hold_count": counts.get("on_hold", 0),
+        # With one portfolio holder chosen, the page offers to follow them.
+        "portfolio_holder": valid and form.cleaned_data.get("portfolioHolder"),
         "query": request.GET.urlencode(),
         # The counts' links replace the status filter and keep the others.
         "status_query": other_filters.urlencode(),

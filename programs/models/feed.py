@@ -30,6 +30,8 @@ class PublicChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The newest entries of one type first (`/wijzigingen`, a table per type).
+        indexes = [models.Index(fields=["type", "-id"], name="public_change_type_newest")]
         verbose_name = _("openbare wijziging")
         verbose_name_plural = _("openbare wijzigingen")
 

@@ -6,13 +6,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Rebuilt by `migrate` on the target database (the kept totals by `restore`, from the lines
-# and subsidies); sessions are not worth keeping.
+# and subsidies); sessions are not worth keeping. Subscriptions hold e-mail addresses, which
+# must be gone once unsubscribed: a restore of an older backup would bring them back.
 NOT_BACKED_UP = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "budgets.budgettotal",
     "budgets.subsidytotal",
+    "subscriptions",
 ]
 # These refer to content types and permissions, whose ids differ between databases: by name.
 BY_NATURAL_KEY = ["auth.group", "auth.user", "admin.logentry"]
