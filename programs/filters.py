@@ -502,17 +502,20 @@ NOT_FILTERS = ("tabel", "format", "page", "pagina")
 
 def active_filters(filterset, request):
     """The filters a valid filterset applies, each with the URL of the page without it."""
-    if not filterset.is_valid():
-        return []
+    return chosen_fields(filterset.form, request) if filterset.is_valid() else []
+
+
+def chosen_fields(form, request):
+    """The fields of a valid form that are set, each with the URL of the page without it."""
     found = []
-    for name, value in filterset.form.cleaned_data.items():
+    for name, value in form.cleaned_data.items():
         if value is None or value in ("", [], ()):
             continue
         query = request.GET.copy()
         for parameter in (name, *NOT_FILTERS):
             query.pop(parameter, None)
         remove_url = f"{request.path}?{query.urlencode()}" if query else request.path
-        field = filterset.form.fields[name]
+        field = form.fields[name]
         found.append(ActiveFilter(str(field.label), shown_value(field, value), remove_url))
     return found
 

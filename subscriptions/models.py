@@ -194,8 +194,11 @@ class Follow(models.Model):
         if self.kind == self.Kind.COMMITTEE:
             return str(_("Commissie: %(name)s")) % {"name": self.target}
         record = self.record()
-        name = str(record) if record is not None else str(_("(niet meer openbaar)"))
-        return f"{self.get_kind_display().capitalize()}: {name}"
+        if record is None:
+            return f"{self.get_kind_display().capitalize()}: {_('(niet meer openbaar)')}"
+        if self.kind == self.Kind.COMMITMENT:
+            return str(record)  # "Toezegging 1886: ..." says its kind itself
+        return f"{self.get_kind_display().capitalize()}: {record}"
 
     def concerns(self, today):
         """The feed entries about what is followed, as a condition on `PublicChange`: the

@@ -15,6 +15,7 @@ from limburg_maak import sign_in
 from .browsers import browser, browser_requirements, memo_site  # noqa: F401 (fixtures)
 from .identity_provider import identity_provider, province_sign_in  # noqa: F401 (fixtures)
 from .identity_provider import restore_roles as restore_role_groups
+from .mailbox import smtp  # noqa: F401 (fixture)
 
 
 @pytest.fixture(autouse=True)

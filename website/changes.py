@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budgets.feeds import FEED_TYPES, record_page, with_changed_fields
@@ -119,8 +119,20 @@ class DescribedChanges(Sequence):
             chunk = with_changed_fields(list(self.entries.filter(id__lt=chunk[-1].id)[:CHUNK]))
 
 
-def changed_text(change):
-    return "; ".join(f"{capfirst(label)}: {old} → {new}" for label, old, new in change.fields)
+#: What a long text was and became, shortened to this many characters on the page (a
+#: download holds them whole).
+SHOWN_CHARS = 300
+
+
+def changed_text(change, chars=None):
+    """ "Titel: old → new; Termijn: old → new"."""
+
+    def cut(text):
+        return Truncator(text).chars(chars) if chars else text
+
+    return "; ".join(
+        f"{capfirst(label)}: {cut(old)} → {cut(new)}" for label, old, new in change.fields
+    )
 
 
 def when_text(change):
@@ -139,7 +151,11 @@ def change_table(feed_type, entries):
             ),
         ),
         Column(_("Wijziging"), lambda change: str(ACTIONS[change.action])),
-        Column(_("Wat veranderde"), changed_text),
+        Column(
+            _("Wat veranderde"),
+            lambda change: changed_text(change, SHOWN_CHARS),
+            parts=(Part(_("Wat veranderde"), changed_text),),
+        ),
         Column(
             _("Gewijzigd op"),
             when_text,
@@ -171,7 +187,17 @@ def change_list(request):
     valid = form.is_valid()
     entries = form.entries() if valid else PublicChange.objects.none()
     tables = [change_table(feed_type, entries) for feed_type in FEED_TYPES]
-    context = {"form": form, "since": form.since() if valid else None}
+    subjects = [form[name] for name in ChangesForm.KINDS]
+    context = {
+        "form": form,
+        "since": form.since() if valid else None,
+        "legend": _("Sinds wanneer"),
+        "fields": [form["sinds"], form["vergadering"]],
+        "more_fields": subjects,
+        "more_open": any(field.data or field.errors for field in subjects),
+        "media": form.media,
+        "active_filters": filters.chosen_fields(form, request) if valid else [],
+    }
     return render_with_tables(
         request,
         "website/change_list.html",
