@@ -18,7 +18,6 @@ class FollowForm(forms.Form):
         label=_("Hoe vaak wilt u een overzicht?"),
         choices=Subscriber.Frequency.choices,
         initial=Subscriber.Frequency.WEEKLY,
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, kind, **kwargs):
@@ -41,7 +40,6 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["frequency", "days_before_meeting", "language"]
-        widgets = {"frequency": forms.RadioSelect}
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,8 @@ an address follows, and unsubscribing. None of these pages may be kept by a cach
 for one person (`never_cache`)."""
 
 import datetime
+import logging
+import smtplib
 import uuid
 
 from django.conf import settings
@@ -16,11 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from programs.changes import latest_entry_id
 from programs.models import Meeting
 
 from . import mail
 from .forms import FollowForm, PreferencesForm
 from .models import CONFIRMATION_HOURS, Follow, FollowRequest, Subscriber
+
+logger = logging.getLogger(__name__)
 
 
 def wanted_follow(data):
@@ -66,7 +71,18 @@ def follow(request):
     if refused:
         form.add_error(None, refused)
         return render(request, "subscriptions/follow.html", context, status=429)
-    request_follow(email, wanted, form.cleaned_data["frequency"], get_language())
+    try:
+        request_follow(email, wanted, form.cleaned_data["frequency"], get_language())
+    except (smtplib.SMTPException, OSError):
+        logger.exception("A confirmation mail was not sent")
+        form.add_error(
+            None,
+            _(
+                "De bevestigingsmail kon nu niet worden verstuurd. Er is niets "
+                "bewaard; probeer het later opnieuw."
+            ),
+        )
+        return render(request, "subscriptions/follow.html", context, status=503)
     return render(request, "subscriptions/follow_sent.html", context)
 
 
@@ -178,12 +194,18 @@ def manage(request, token):
     if subscriber is None:
         return render(request, "subscriptions/gone.html", status=404)
     if request.method == "POST" and "stop" in request.POST:
-        subscriber.follows.filter(pk__in=request.POST.getlist("stop")[:1]).delete()
+        stop = request.POST["stop"]
+        if stop.isascii() and stop.isdigit():
+            subscriber.follows.filter(pk=int(stop)).delete()
         return redirect(request.path + "?gestopt")
     saving = request.method == "POST"
+    was_before_meetings = subscriber.frequency == Subscriber.Frequency.BEFORE_MEETING
     form = PreferencesForm(request.POST if saving else None, instance=subscriber)
     if saving and form.is_valid():
         subscriber = form.save(commit=False)
+        if was_before_meetings and "frequency" in form.changed_data:
+            # Its cursor stood still while digests followed the meetings: start from now.
+            subscriber.covered_to = latest_entry_id()
         subscriber.schedule(timezone.now())
         subscriber.save()
         return redirect(request.path + "?opgeslagen")

@@ -11,12 +11,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from programs.models import PublicationStatus
+from programs.models import PublicationStatus, PublicChange
 from subscriptions import digests
 from subscriptions.models import Digest, Follow, Subscriber
 
 from . import factories
-from .mailbox import html_of, link_in, text_of
+from .mailbox import free_port, html_of, link_in, text_of
 
 ADDRESS = "statenlid@example.nl"
 CONCEPT_MARKER = "LEKMARKER"
@@ -409,3 +409,45 @@ def test_no_address_reaches_a_backup(db, client, smtp, tmp_path):
 
     backup = (tmp_path / "backup.json").read_text(encoding="utf-8")
     assert ADDRESS not in backup and "subscriptions." not in backup
+
+
+def test_a_mail_server_that_fails_is_a_clear_error_and_keeps_nothing(db, client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+
+    response = ask_to_follow(client, factories.CommitmentFactory())
+
+    assert response.status_code == 503
+    assert "kon nu niet worden verstuurd" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_the_manage_page_refuses_a_follow_that_is_no_number(db, client, smtp):
+    follow_confirmed(client, smtp, factories.CommitmentFactory())
+    manage = link_in(smtp.to(ADDRESS)[-1], "/volgen/beheer/")
+
+    assert client.post(manage, {"stop": "alles"}).status_code == 302
+    assert Follow.objects.count() == 1
+
+
+def test_leaving_digests_before_meetings_starts_the_daily_ones_from_now(db, client, smtp):
+    factories.MeetingFactory(body="Commissie EWB")
+    client.post(
+        "/volgen",
+        {
+            "soort": "commissie",
+            "id": "Commissie EWB",
+            "email": ADDRESS,
+            "frequency": "voor-vergadering",
+        },
+    )
+    client.post(link_in(smtp.to(ADDRESS)[0], "/volgen/bevestigen/"))
+    factories.CommitmentFactory(title="Al lang geleden")
+    manage = link_in(smtp.to(ADDRESS)[0], "/volgen/beheer/")
+
+    client.post(
+        manage, {"save": 1, "frequency": "dagelijks", "days_before_meeting": 5, "language": "nl"}
+    )
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.covered_to == PublicChange.objects.order_by("-id").first().id

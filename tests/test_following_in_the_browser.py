@@ -27,7 +27,7 @@ def test_follow_a_commitment_confirm_by_mail_and_unsubscribe(browser, memo_site,
     page.goto(f"{memo_site}/toezeggingen/toezegging-1886")
     page.get_by_role("link", name=re.compile("^Volgen")).click()
     page.get_by_label("Uw e-mailadres").fill(ADDRESS)
-    page.get_by_label("wekelijks, op maandag").check()
+    page.get_by_label("Hoe vaak wilt u een overzicht?").select_option("wekelijks")
     page.get_by_role("button", name="Stuur mij een bevestigingsmail").click()
     expect(heading).to_have_text("Bevestig in uw e-mail")
 
@@ -36,7 +36,7 @@ def test_follow_a_commitment_confirm_by_mail_and_unsubscribe(browser, memo_site,
     page.get_by_role("button", name="Ja, bevestigen").click()
     expect(page.get_by_role("status")).to_have_text("Bevestigd: u volgt het nu.")
     expect(page.get_by_text(re.compile("^Toezegging 1886: "))).to_be_visible()
-    assert page.get_by_label("wekelijks, op maandag").is_checked()
+    expect(page.get_by_label("Hoe vaak")).to_have_value("wekelijks")
 
     page.goto(memo_site + link_in(confirmation, "/volgen/afmelden/", memo_site))
     page.get_by_role("button", name="Uitschrijven voor alles").click()
