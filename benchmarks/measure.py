@@ -192,6 +192,7 @@ def cases(sample):
         Case("page", "register", "/toezeggingen"),
         Case("page", "register, open", "/toezeggingen?status=open"),
         Case("page", "rappellijst", "/toezeggingen/rappellijst"),
+        Case("page", "changes", "/wijzigingen?sinds=2000-01-01"),
         Case("page", "programs", "/programmas"),
         Case("page", "program", f"/programmas/{sample['program'].slug}"),
         Case("page", "document", f"/documenten/{document}"),
