@@ -225,6 +225,8 @@ class Table:
     rows: Iterable
     footer: list | None = None
     empty: Any = field(default=_("Geen gegevens."))
+    #: Rows on one of its pages: fewer where a page shows many tables.
+    per_page: int = PER_PAGE
     #: Set by `show_page`: the page shown, the query parameter that names it, or an error.
     page: int | None = field(default=None, init=False)
     page_parameter: str = field(default="pagina", init=False)
@@ -275,8 +277,8 @@ class Table:
             return [], False
         start = self.first_row - 1
         # One row more than the page says whether a next page exists, without counting them all.
-        fetched = list(slice_of(self.rows, start, start + PER_PAGE + 1))
-        return fetched[:PER_PAGE], len(fetched) > PER_PAGE
+        fetched = list(slice_of(self.rows, start, start + self.per_page + 1))
+        return fetched[: self.per_page], len(fetched) > self.per_page
 
     @property
     def records(self):
@@ -288,7 +290,7 @@ class Table:
 
     @property
     def first_row(self):
-        return (self.page - 1) * PER_PAGE + 1 if self.page else 1
+        return (self.page - 1) * self.per_page + 1 if self.page else 1
 
     @property
     def last_row(self):

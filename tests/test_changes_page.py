@@ -110,15 +110,19 @@ def test_a_table_downloads_with_what_changed_and_the_permanent_id(db, client):
 def test_a_page_of_many_updates_reads_what_changed_in_a_few_queries(
     db, client, django_assert_max_num_queries
 ):
-    commitments = factories.CommitmentFactory.create_batch(60)
+    commitments = factories.CommitmentFactory.create_batch(45)
     for commitment in commitments:
         commitment.title += " (herzien)"
         commitment.save()
 
     with django_assert_max_num_queries(40):
         html = page(client)
+    last = page(client, **{"pagina-commitment": 3})
 
-    assert html.count("(herzien)</") >= 50
+    # Twenty a page, each with what changed, in its own table's pages.
+    assert html.count("(herzien)</a>") == 20
+    assert html.count("Titel: Toezegging") == 20
+    assert last.count("(herzien)</a>") == 5
 
 
 def test_a_date_that_is_no_date_is_a_form_error(db, client):

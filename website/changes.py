@@ -21,6 +21,8 @@ from subscriptions.models import Follow
 DEFAULT_DAYS = 7
 #: Entries read per query while a download reads them all.
 CHUNK = 500
+#: Entries a table shows a page: nine tables of them make one page.
+PER_PAGE = 20
 ACTIONS = dict(PublicChange.Action.choices)
 
 
@@ -174,6 +176,7 @@ def change_table(feed_type, entries):
         columns,
         DescribedChanges(entries.filter(type=feed_type.name)),
         empty=_("Niets veranderd."),
+        per_page=PER_PAGE,
     )
 
 
