@@ -192,3 +192,12 @@ class SubsidyFactory(PublishedFactory):
 
     class Meta:
         model = Subsidy
+
+
+def save_at(record, moment, **changes):
+    """Save `record` with `changes`, as if at `moment` (its history and feed entries)."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record._history_date = moment
+    record.save()
+    return record

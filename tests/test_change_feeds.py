@@ -13,6 +13,7 @@ from common.api import PROBLEM_JSON
 from programs.models import Commitment, Program, PublicationStatus
 
 from . import factories
+from .factories import save_at
 
 API = "/api/v1"
 MARKER = "LEKMARKER"
@@ -43,15 +44,6 @@ def about(entries, type_name, identifier):
         for entry in entries
         if entry["type"] == type_name and entry["id"] == identifier
     ]
-
-
-def save_at(record, moment, **changes):
-    """Save `record` with `changes`, its history row dated `moment`."""
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record._history_date = moment
-    record.save()
-    return record
 
 
 # The changes API

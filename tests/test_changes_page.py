@@ -10,16 +10,9 @@ from django.utils import timezone
 from programs.models import PublicationStatus
 
 from . import factories
+from .factories import save_at
 
 CONCEPT_MARKER = "LEKMARKER"
-
-
-def save_at(record, moment, **changes):
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record._history_date = moment
-    record.save()
-    return record
 
 
 def page(client, **params):

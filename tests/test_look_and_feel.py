@@ -14,7 +14,7 @@ from limburg_maak.context_processors import public_data
 from programs.changes import latest_change_at, latest_changes
 from programs.models import PublicationStatus
 
-from .factories import ProgramFactory
+from .factories import ProgramFactory, save_at
 
 BASE_DIR = Path(settings.BASE_DIR)
 THEME = BASE_DIR / "static" / "css" / "limburg-theme.css"
@@ -207,15 +207,6 @@ def test_every_page_prints_its_source_url_and_the_date_of_the_data(client, memo,
     newest = latest_changes(limit=1)[0].changed_at
     assert f"Stand van de gegevens: {local_date(newest)}" in text
     assert f"Geraadpleegd op {local_date(datetime.datetime.now(tz=AMSTERDAM))}" in text
-
-
-def save_at(record, moment, **changes):
-    """Save `record` with `changes`, as if at `moment` (its history and feed entries)."""
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record._history_date = moment
-    record.save()
-    return record
 
 
 @pytest.mark.django_db
