@@ -95,7 +95,7 @@ def send_due(now, connection=None):
     """Send every digest due at `now`, after deleting what expired: (the digests sent, how
     many failed). A digest that fails is logged, without its address, and tried next run."""
     purge(now)
-    due = Subscriber.objects.confirmed().filter(next_digest_at__lte=now)
+    due = Subscriber.objects.reachable().filter(next_digest_at__lte=now)
     attempts = [(send_periodic, pk, {}) for pk in due.values_list("pk", flat=True)]
     attempts += [(send_before_meeting, pk, {"meeting": m}) for pk, m in meetings_due(now)]
     sent, failed = [], 0
@@ -210,7 +210,7 @@ def meetings_due(now):
     committee the subscriber follows, from its days before the meeting up to the meeting's
     day, not yet sent."""
     today = timezone.localdate(now)
-    subscribers = Subscriber.objects.confirmed().filter(
+    subscribers = Subscriber.objects.reachable().filter(
         frequency=Subscriber.Frequency.BEFORE_MEETING
     )
     due = []

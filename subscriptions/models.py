@@ -39,6 +39,12 @@ class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 
+    def reachable(self):
+        """Confirmed, with an address: a staff account whose address was emptied gets its
+        digests again, none missed, once it has one."""
+        has_address = Q(email__isnull=False) | (Q(user__isnull=False) & ~Q(user__email=""))
+        return self.confirmed().filter(has_address)
+
     def unconfirmed_before(self, moment):
         """Addresses that never confirmed a request made before `moment`."""
         return self.filter(confirmed_at__isnull=True, user__isnull=True, created_at__lt=moment)

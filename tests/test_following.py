@@ -451,3 +451,25 @@ def test_leaving_digests_before_meetings_starts_the_daily_ones_from_now(db, clie
 
     subscriber = Subscriber.objects.get()
     assert subscriber.covered_to == PublicChange.objects.order_by("-id").first().id
+
+
+def test_a_staff_account_without_an_address_is_skipped_not_failed(db, client, smtp, admin_user):
+    admin_user.email = "beleid@prvlimburg.nl"
+    admin_user.save()
+    client.force_login(admin_user)
+    commitment = factories.CommitmentFactory()
+    client.post("/volgen", {"soort": "toezegging", "id": str(commitment.uuid), "account": 1})
+    admin_user.email = ""
+    admin_user.save()
+    commitment.title = "Nieuwe titel"
+    commitment.save()
+    due = Subscriber.objects.get().next_digest_at
+
+    assert digests.send_due(due) == ([], 0)
+    admin_user.email = "beleid@prvlimburg.nl"
+    admin_user.save()
+    sent, failed = digests.send_due(due + datetime.timedelta(days=1))
+
+    assert len(sent) == 1 and failed == 0
+    # The change made while the account had no address is in it: nothing missed.
+    assert "-> Nieuwe titel" in text_of(smtp.to("beleid@prvlimburg.nl")[0])
