@@ -144,12 +144,7 @@ def send_before_meeting(pk, now, connection=None, *, meeting):
         subscriber = locked(pk).first()
         if subscriber is None or subscriber.digests.filter(meeting=meeting).exists():
             return None
-        previous = (
-            Meeting.objects.published()
-            .filter(body=meeting.body, date__lt=meeting.date)
-            .order_by("-date")
-            .first()
-        )
+        previous = meeting.previous()
         since = start_of(previous.date) if previous else subscriber.confirmed_at
         covered_to = latest_entry_id()
         entries = PublicChange.objects.filter(changed_at__gte=since, id__lte=covered_to)

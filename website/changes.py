@@ -76,12 +76,7 @@ class ChangesForm(forms.Form):
             return self.cleaned_data.get("sinds") or (
                 timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)
             )
-        previous = (
-            Meeting.objects.published()
-            .filter(body=meeting.body, date__lt=meeting.date)
-            .order_by("-date")
-            .first()
-        )
+        previous = meeting.previous()
         return previous.date if previous else None
 
     def entries(self):

@@ -82,6 +82,12 @@ class Meeting(SluggedRecord):
     def __str__(self):
         return f"{self.body}, {date_format(self.date, 'j F Y')}"
 
+    def previous(self):
+        """The published meeting of the same body before this one, or None: what changed
+        since then is what a committee meets about."""
+        earlier = Meeting.objects.published().filter(body=self.body, date__lt=self.date)
+        return earlier.order_by("-date").first()
+
 
 #: A number as a number where numbers share a prefix ("gen-2" before "gen-10", "615" before
 #: "1886"): the shorter number first, then the text.
