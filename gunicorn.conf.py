@@ -4,8 +4,9 @@ Threaded workers: a thread that waits for the database does not hold a whole pro
 wait for a thread in the worker's queue; `post_worker_init` stamps each one as it is queued, so
 that LoadSheddingMiddleware answers a request that waited too long with a quick 503 instead of
 serving it late, and the queue drains under overload. Each thread keeps its
-own database connection (`conn_max_age`), so workers x threads must stay below PostgreSQL's
-`max_connections` (100 by default): 5 x 8 = 40 here.
+own database connection (`conn_max_age`), and a site search that is not cached opens a second
+one while it runs (`common.concurrency`), so workers x (threads + MAX_CONCURRENT_REQUESTS) must
+stay below PostgreSQL's `max_connections` (100 by default): 5 x (8 + 4) = 60 here.
 """
 
 import multiprocessing

@@ -191,6 +191,10 @@ def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
     versions = data_versions()
     with tables_read(using) as tables:
         value = compute()
+    # An enclosing computation on another thread's connection (common.concurrency) saw none
+    # of this one's statements.
+    for enclosing in _reading.get():
+        enclosing.update(tables)
     if tables <= versions.keys():
         read = {table: versions[table] for table in tables}
         cache.set_many({f"{entry_key}:read": read, entry_key: (read, value)}, TIMEOUT)
