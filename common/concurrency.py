@@ -2,8 +2,8 @@
 
 A page that runs several slow, independent queries (the site search: one ranked search per type
 of record) waits for their sum; PostgreSQL runs each on one or two cores, so two at a time
-finish in about two thirds of that. The helper thread opens a connection of its own for the
-call and closes it at the end, so a request holds at most two connections.
+finish in about two thirds of that. The helper thread opens a connection of its own when a
+task needs one and closes it at the end, so a request holds at most two connections.
 """
 
 import contextvars
