@@ -7,10 +7,12 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
+from common.caching import QUOTED_NAME
 from programs.models import Commitment, DeadlineChange, Settlement
 from programs.tables import pending_settlement
 
@@ -559,3 +561,35 @@ def test_filter_labels_follow_each_pages_language(client, memo):
     assert "Soort: motie" in dutch and "Status: voldaan" in dutch
     assert "Soort:" not in strip_tags(english) and "Status:" in strip_tags(english)
     assert "Soort: motie" in strip_tags(dutch_again)
+
+
+# Links the register's table does not show cost it no query (a page of fifty rows paid seven).
+UNSHOWN_LINKS = {
+    "programs_commitment_themes",
+    "programs_commitment_programs",
+    "programs_commitment_submitters",
+    "programs_action_commitments",
+    "programs_deadlinechange",
+    "programs_commitmentrelation",
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "also_shown"),
+    [
+        ("/toezeggingen", set()),
+        # The rappellijst names who made each one, and the settlement proposed.
+        ("/toezeggingen/rappellijst?datum=2017-01-01", {"programs_person", "programs_settlement"}),
+    ],
+)
+def test_the_register_reads_only_what_its_table_shows(client, url, also_shown):
+    commitment = CommitmentFactory(deadline="2016", made_by=PersonFactory())
+    commitment.themes.add(ThemeFactory())
+    SettlementFactory(commitment=commitment)
+    ActionFactory().commitments.add(commitment)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert commitment.title in response.content.decode()
+    read = {name for query in captured for name in QUOTED_NAME.findall(query["sql"])}
+    assert not read & UNSHOWN_LINKS
+    assert also_shown <= read

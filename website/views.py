@@ -61,7 +61,7 @@ from programs.tables import (
     status_counts,
     visible_or_none,
 )
-from programs.views import commitments_for
+from programs.views import commitments_for, register_rows_for, visible_prefetch
 
 from .dashboard import Dashboard
 
@@ -144,7 +144,7 @@ def commitment_list(request):
     urgent first (overdue, due soon, open by deadline, then the rest)."""
     user = request.user
     filterset = filters.CommitmentPageFilter(
-        request.GET, queryset=commitments_for(user), request=request
+        request.GET, queryset=register_rows_for(user), request=request
     )
     form = filters.typed_when_many(filterset.form)
     # The page says what open means next to the counts; the API's description keeps it.
@@ -165,7 +165,7 @@ def commitment_list(request):
         other_filters.pop(parameter, None)
     without_status = filters.CommitmentPageFilter(
         {key: value for key, value in request.GET.items() if key != "status"},
-        queryset=commitments_for(user),
+        queryset=register_rows_for(user),
         request=request,
     )
     counts = without_status.qs.status_counts() if valid else {}
@@ -211,7 +211,10 @@ def reminder_list(request):
         )
     day = form.day()
     pending = Settlement.objects.visible_to(user).pending()
-    commitments = commitments_for(user).reminder_list(day, pending)
+    # What its table shows besides the register's: who made each one, and its settlements.
+    rows = register_rows_for(user).select_related("made_by")
+    rows = rows.prefetch_related(visible_prefetch("settlements", Settlement, user))
+    commitments = rows.reminder_list(day, pending)
     meeting = form.cleaned_data["vergadering"]
     context = {"form": form, "day": day, "meeting": meeting}
     return render_with_tables(
