@@ -37,7 +37,8 @@ from .models import (
 
 
 def commitments_for(user, link_lists=False):
-    """The register as `user` may read it: flags computed, histories prefetched, and the links
+    """Commitments as `user` may read them on their pages and in the API (the register's list
+    reads `register_rows_for`): flags computed, histories prefetched, and the links
     to submitters, themes, programs and actions prefetched, or with `link_lists` annotated as
     JSON lists in the same query (`with_link_lists`: the API's page costs no query per list)
     and the histories prefetched as lists (`histories_prefetched`)."""
