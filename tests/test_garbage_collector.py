@@ -20,6 +20,11 @@ def unfrozen():
 
 def test_what_the_first_requests_left_alive_is_frozen_once(monkeypatch, unfrozen):
     monkeypatch.setattr(middleware, "WARM_UP_REQUESTS", 3)
+    # Counted by its calls: the freeze count also drops when a frozen object is freed (seen in
+    # CI, by one, between two requests).
+    freezes = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1) or freeze())
     loaded = []
 
     def view(request):
@@ -35,10 +40,9 @@ def test_what_the_first_requests_left_alive_is_frozen_once(monkeypatch, unfrozen
     assert gc.get_freeze_count() > 0
     collected = {id(thing) for thing in gc.get_objects()}
     assert gc.is_tracked(loaded[0]) and id(loaded[0]) not in collected, "left in the collector"
-    frozen = gc.get_freeze_count()
     for _ in range(5):
         serve(request)
-    assert gc.get_freeze_count() == frozen, "frozen once, not after every request"
+    assert len(freezes) == 1, "frozen once, not after every request"
 
 
 def test_the_freeze_counts_every_request_the_process_serves():
