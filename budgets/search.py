@@ -112,6 +112,9 @@ TYPES = {
     "kengetallen": (_("Kengetallen"), Indicator, ("program", "source"), indicator_result),
     "themas": (_("Thema's"), Theme, (), theme_result),
 }
+#: The keys of `TYPES`, those with stored search columns (the large tables, budget lines and
+#: subsidies, whose searches take longest) first: the order `search_site` runs them in.
+LARGEST_FIRST = sorted(TYPES, key=lambda key: not TYPES[key][1].objects.none().stored_search)
 #: Words around the first match that a snippet shows.
 SNIPPET_WORDS = 24
 
@@ -155,16 +158,15 @@ def search_site(query, user, limit=RESULTS_PER_TYPE):
     Each type's best records and count are cached until the data changes, under the SQL of
     its search (which holds the query and what the reader may see); the results are made
     from them per request, since a result's link may depend on the reader. The searches that
-    are not cached run two at a time (`side_by_side`), the large tables' first: those with
-    stored search columns (budget lines and subsidies) take longest.
+    are not cached run two at a time (`side_by_side`), `LARGEST_FIRST`.
     """
 
     def best(key):
         matches = matches_of(key, query, user)
         return matches.cached(f"search:{limit}", partial(best_matches, limit=limit))
 
-    keys = sorted(TYPES, key=lambda key: not TYPES[key][1].objects.none().stored_search)
-    found = dict(zip(keys, side_by_side([partial(best, key) for key in keys]), strict=True))
+    tasks = [partial(best, key) for key in LARGEST_FIRST]
+    found = dict(zip(LARGEST_FIRST, side_by_side(tasks), strict=True))
     groups = []
     for key, (label, _model, _related, _to_result) in TYPES.items():
         records, total = found[key]

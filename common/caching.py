@@ -167,6 +167,14 @@ def tables_read(using):
     finally:
         _reading.reset(token)
         named &= tracked_tables()
+        read_around(named)
+
+
+def read_around(tables):
+    """Count `tables` as read by the computations under way around this one, also by those
+    whose statements ran on another thread's connection (common.concurrency)."""
+    for reading in _reading.get():
+        reading.update(tables)
 
 
 def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
@@ -184,17 +192,12 @@ def cached(name, key, compute, using=DEFAULT_DB_ALIAS):
     if read is not None and data_versions(read) == read:
         entry = cache.get(entry_key)
         if entry is not None and entry[0] == read:
-            for tables in _reading.get():
-                tables.update(read)
+            read_around(read)
             return entry[1]
     # The versions are read before computing: a write committed meanwhile makes new ones.
     versions = data_versions()
     with tables_read(using) as tables:
         value = compute()
-    # An enclosing computation on another thread's connection (common.concurrency) saw none
-    # of this one's statements.
-    for enclosing in _reading.get():
-        enclosing.update(tables)
     if tables <= versions.keys():
         read = {table: versions[table] for table in tables}
         cache.set_many({f"{entry_key}:read": read, entry_key: (read, value)}, TIMEOUT)

@@ -68,6 +68,13 @@ def register_rows_for(user):
     return Commitment.objects.visible_to(user).with_flags().select_related("source")
 
 
+def reminder_rows_for(user):
+    """The rappellijst's rows: the register's, with who made each one and the settlements
+    (`tables.reminder_table` shows the one proposed)."""
+    settlements = visible_prefetch("settlements", Settlement, user)
+    return register_rows_for(user).select_related("made_by").prefetch_related(settlements)
+
+
 def histories_prefetched(user, as_lists=False):
     """Prefetches of a commitment's deadline changes, and its settlements and relations as far
     as `user` may see them. With `as_lists`, each is a plain list `linked_<name>`, as the API's

@@ -28,22 +28,25 @@ postgresql_only = pytest.mark.skipif(
 BARRIER_TIMEOUT = 20
 
 
-def meeting_point():
-    """A task that returns once a second one has reached the same point."""
+def where_it_ran():
+    """(thread, database backend, language) of the task that calls it."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    return threading.get_ident(), backend, translation.get_language()
+
+
+def meeting_point(here=where_it_ran, helper=where_it_ran):
+    """A task that, once a second one has reached the same point, answers `here()` on the
+    caller's thread and `helper()` on the helper's."""
     barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT)
 
     def task():
         barrier.wait()
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-        return threading.get_ident(), backend, translation.get_language()
+        on_helper = threading.get_ident() != threading.main_thread().ident
+        return helper() if on_helper else here()
 
     return task
-
-
-def on_helper():
-    return threading.get_ident() != threading.main_thread().ident
 
 
 @postgresql_only
@@ -60,15 +63,13 @@ def test_two_tasks_run_at_once_on_two_connections_in_the_callers_language():
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_the_helper_closes_its_connection():
-    meet = meeting_point()
     helpers = []
 
-    def task():
-        meet()
-        if on_helper():
-            helpers.append(connections[DEFAULT_DB_ALIAS])
+    def helper():
+        helpers.append(connections[DEFAULT_DB_ALIAS])
         return Program.objects.count()
 
+    task = meeting_point(here=Program.objects.count, helper=helper)
     side_by_side([task, task])
     assert len(helpers) == 1
     assert helpers[0].connection is None
@@ -99,14 +100,10 @@ def test_inside_a_transaction_the_tasks_run_here_and_see_its_writes():
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_figure_made_beside_another_thread_depends_on_what_that_thread_read():
-    meet = meeting_point()
+    task = meeting_point(
+        here=Program.objects.count, helper=lambda: cached("themes", "count", Theme.objects.count)
+    )
     computed = []
-
-    def task():
-        meet()
-        if on_helper():
-            return cached("themes", "count", Theme.objects.count)
-        return Program.objects.count()
 
     def figure():
         computed.append(1)

@@ -61,7 +61,7 @@ from programs.tables import (
     status_counts,
     visible_or_none,
 )
-from programs.views import commitments_for, register_rows_for, visible_prefetch
+from programs.views import commitments_for, register_rows_for, reminder_rows_for
 
 from .dashboard import Dashboard
 
@@ -211,10 +211,7 @@ def reminder_list(request):
         )
     day = form.day()
     pending = Settlement.objects.visible_to(user).pending()
-    # What its table shows besides the register's: who made each one, and its settlements.
-    rows = register_rows_for(user).select_related("made_by")
-    rows = rows.prefetch_related(visible_prefetch("settlements", Settlement, user))
-    commitments = rows.reminder_list(day, pending)
+    commitments = reminder_rows_for(user).reminder_list(day, pending)
     meeting = form.cleaned_data["vergadering"]
     context = {"form": form, "day": day, "meeting": meeting}
     return render_with_tables(
